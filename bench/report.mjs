@@ -1,0 +1,126 @@
+// gst-gemini-live benchmark: turns bench/run.sh's results.jsonl into the
+// Markdown tables of docs/performance.md. With --check (the CI smoke) it also
+// verifies the run is complete and sane, with no timing assertions: every
+// session connected and got audio both ways, nothing was lost, every number
+// is present and positive.
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+import fs from 'node:fs';
+
+const args = process.argv.slice(2);
+const check = args[0] === '--check';
+const file = check ? args[1] : args[0];
+if (!file) {
+  console.error('usage: report.mjs [--check] results.jsonl');
+  process.exit(2);
+}
+const rows = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
+  try {
+    return JSON.parse(l);
+  } catch (err) {
+    console.error(`report.mjs: line ${i + 1} of ${file} is not JSON: ${l.slice(0, 200)}`);
+    process.exit(1);
+  }
+});
+
+const f = (x, d = 1) => (typeof x === 'number' && isFinite(x) ? x.toFixed(d) : 'n/a');
+const machine = rows.find((r) => r.impl === 'machine');
+const latency = rows.find((r) => r.impl === 'latency');
+const ours = rows.filter((r) => r.impl === 'geminilive');
+const sdk = rows.filter((r) => r.impl === 'genai-sdk');
+
+const out = [];
+if (machine) {
+  out.push(`Machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.mem_mb} MB, Linux ${machine.kernel}; ` +
+      `GStreamer ${machine.gstreamer}, libsoup ${machine.libsoup}, json-glib ${machine.json_glib}, ` +
+      `${machine.compiler}, node ${machine.node}; buildtype ${machine.buildtype}; fd limit ${machine.fd_limit}` +
+      (sdk[0] ? `; @google/genai ${sdk[0].sdk_version}` : ''), '');
+}
+if (latency) {
+  out.push(`### Added latency (${latency.frames} frames per direction, one every ${latency.interval_us} µs)`, '',
+      '| path | geminilive p50 / p99 / max (µs) | bare libsoup p50 / p99 / max (µs) | added p50 / p99 (µs) |',
+      '|---|---|---|---|');
+  for (const [name, el, base] of [['server frame → src pad', latency.down, latency.down_baseline],
+    ['sink buffer → frame at peer', latency.up, latency.up_baseline]]) {
+    out.push(`| ${name} | ${f(el.p50_us)} / ${f(el.p99_us)} / ${f(el.max_us)} | ` +
+        `${f(base.p50_us)} / ${f(base.p99_us)} / ${f(base.max_us)} | ` +
+        `${f(el.p50_us - base.p50_us)} / ${f(el.p99_us - base.p99_us)} |`);
+  }
+  out.push('');
+}
+
+const perExtra = (list, r) => {
+  const one = list.find((x) => x.sessions === 1);
+  if (!one || r.sessions <= 1)
+    return NaN;
+  return (r.hwm_kb - one.hwm_kb) / (r.sessions - 1);
+};
+const realTime = (r) => {
+  const inLost = r.peer ? r.in_pushed - r.peer.in_samples_min : NaN;
+  const late = r.impl === 'geminilive' ? `, late ${r.late_buffers}, underruns ${r.underruns}` : '';
+  return `${r.out_ok_sessions}/${r.connected} out${late}; in: ${isFinite(inLost) ? Math.max(0, inLost) : 'n/a'} samples short` +
+      `; feeder late ticks ${r.feeder_late_ticks}`;
+};
+if (ours.length || sdk.length) {
+  out.push('### Scale (each session: 16 kHz in, 24 kHz out, real time)', '',
+      '| N | client | connected | window (s) | CPU-s per session-minute | peak RSS (MB) | kB per session | kB per extra session (vs N=1) | threads | kept real time | error |',
+      '|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of [...ours, ...sdk].sort((a, b) => a.sessions - b.sessions || a.impl.localeCompare(b.impl))) {
+    const list = r.impl === 'geminilive' ? ours : sdk;
+    out.push(`| ${r.sessions} | ${r.impl} | ${r.connected} | ${f(r.window_s)} | ${f(r.cpu_per_session_min, 4)} | ` +
+        `${f(r.hwm_kb / 1024)} | ${f(r.connected ? (r.hwm_kb - r.base_hwm_kb) / r.connected : NaN)} | ` +
+        `${f(perExtra(list, r))} | ${r.threads} | ${realTime(r)} | ${(r.error || '').slice(0, 80)} |`);
+  }
+  out.push('');
+}
+if (ours.length && sdk.length) {
+  out.push('### geminilive / @google/genai (lower is better for us)', '',
+      '| N | CPU per session-minute, ours / theirs | kB per session, ours / theirs |', '|---|---|---|');
+  for (const r of ours) {
+    const s = sdk.find((x) => x.sessions === r.sessions);
+    if (!s)
+      continue;
+    const memOurs = (r.hwm_kb - r.base_hwm_kb) / r.connected, memTheirs = (s.hwm_kb - s.base_hwm_kb) / s.connected;
+    out.push(`| ${r.sessions} | ${f(r.cpu_per_session_min, 4)} / ${f(s.cpu_per_session_min, 4)} = ` +
+        `${f(r.cpu_per_session_min / s.cpu_per_session_min, 2)} | ${f(memOurs)} / ${f(memTheirs)} = ${f(memOurs / memTheirs, 2)} |`);
+  }
+  out.push('');
+}
+console.log(out.join('\n'));
+
+if (check) {
+  const problems = [];
+  if (!machine)
+    problems.push('no machine line');
+  if (!latency)
+    problems.push('no latency result');
+  else {
+    for (const key of ['down', 'down_baseline', 'up', 'up_baseline']) {
+      const p = latency[key];
+      if (!p || p.count === 0 || p.lost !== 0 || !(p.p50_us > 0) || !(p.p99_us >= p.p50_us) || !(p.max_us >= p.p99_us))
+        problems.push(`latency ${key}: ${JSON.stringify(p)}`);
+    }
+  }
+  for (const [name, list] of [['geminilive', ours], ['genai-sdk', sdk]]) {
+    if (list.length === 0)
+      problems.push(`no ${name} scale result`);
+    for (const r of list) {
+      const where = `${name} N=${r.sessions}`;
+      if (r.connected !== r.sessions || r.failed_sessions !== 0)
+        problems.push(`${where}: ${r.connected} connected, ${r.failed_sessions} failed: ${r.error}`);
+      if (!(r.cpu_s > 0) || !(r.cpu_per_session_min > 0))
+        problems.push(`${where}: no CPU time measured`);
+      if (!(r.hwm_kb > 0) || !(r.hwm_kb >= r.base_hwm_kb))
+        problems.push(`${where}: bad VmHWM ${r.hwm_kb} (base ${r.base_hwm_kb})`);
+      if (!(r.out_min > 0))
+        problems.push(`${where}: a session received no audio in the window`);
+      if (!r.peer || r.peer.sessions !== r.sessions || !(r.peer.in_samples_min > 0) || r.peer.bad_frames !== 0)
+        problems.push(`${where}: the peer saw ${JSON.stringify(r.peer)}`);
+    }
+  }
+  if (problems.length) {
+    console.error(`report.mjs: the benchmark output is not sane:\n- ${problems.join('\n- ')}`);
+    process.exit(1);
+  }
+  console.error('report.mjs: smoke check passed');
+}

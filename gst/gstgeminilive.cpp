@@ -1,0 +1,621 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-geminilive
+ * @title: geminilive
+ *
+ * A spoken conversation with a Gemini Live model. Microphone audio that
+ * reaches the sink pad is streamed to the Live API over a WebSocket; the
+ * model's spoken replies leave the src pad as 24 kHz mono audio, timestamped
+ * like a live source. Transcripts, turn boundaries, barge-in and token usage
+ * are posted as element messages (geminilive/...). When the user talks over a
+ * reply the rest of it is dropped and downstream is flushed, so the speaker
+ * falls silent at once. EOS on the sink pad ends the input; EOS leaves the src
+ * pad once the model has finished answering.
+ *
+ * The WebSocket code lives in gst/live/ (LiveSession, NetworkThread), the wire
+ * codec in gst/live/protocol.*; this file is the GObject glue and the sink side.
+ *
+ * ## Example launch line
+ * |[
+ * GEMINI_API_KEY=... gst-launch-1.0 -m filesrc location=question.wav ! wavparse ! \
+ *     audioconvert ! audioresample ! geminilive ! wavenc ! filesink location=reply.wav
+ * ]|
+ * Talks to the Live API and writes the spoken answer to reply.wav; ends by itself.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "geminilive_private.h"
+
+#include "live/endpoint.h"
+#include "live/protocol.h"
+
+#include <gst/audio/audio.h>
+
+GST_DEBUG_CATEGORY (gst_gemini_live_debug);
+
+#define DEFAULT_MODEL "gemini-2.5-flash-native-audio-preview-12-2025"
+#define DEFAULT_ENDPOINT "wss://generativelanguage.googleapis.com"
+#define DEFAULT_API_VERSION "v1beta"
+#define DEFAULT_TEMPERATURE -1.0
+#define DEFAULT_TRANSCRIPTION TRUE
+#define DEFAULT_LATENCY_MS 100
+#define DEFAULT_DRAIN_TIMEOUT_MS 30000
+/* A partial chunk waits at most this long for more audio. */
+#define CHUNK_FLUSH_DEADLINE_US (gint64) (gemlive::AudioChunker::DEFAULT_CHUNK_MS * 1000)
+
+enum {
+  PROP_0,
+  PROP_API_KEY,
+  PROP_MODEL,
+  PROP_VOICE,
+  PROP_LANGUAGE_CODE,
+  PROP_SYSTEM_INSTRUCTION,
+  PROP_TEMPERATURE,
+  PROP_INPUT_TRANSCRIPTION,
+  PROP_OUTPUT_TRANSCRIPTION,
+  PROP_ENDPOINT,
+  PROP_API_VERSION,
+  PROP_LATENCY,
+  PROP_DRAIN_TIMEOUT,
+  PROP_UNPARSABLE_FRAMES,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved, channels=1, rate=16000; "
+        "audio/x-raw, format=S16LE, layout=interleaved, channels=1, rate=[8000,48000]"));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved, channels=1, rate=24000"));
+
+#define gst_gemini_live_parent_class parent_class
+G_DEFINE_TYPE (GstGeminiLive, gst_gemini_live, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (geminilive, "geminilive", GST_RANK_NONE, GST_TYPE_GEMINI_LIVE);
+
+static void gst_gemini_live_finalize (GObject *object);
+static void gst_gemini_live_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec);
+static void gst_gemini_live_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec);
+static GstStateChangeReturn gst_gemini_live_change_state (GstElement *element,
+    GstStateChange transition);
+static GstFlowReturn gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent,
+    GstBuffer *buffer);
+static gboolean gst_gemini_live_sink_event (GstPad *pad, GstObject *parent, GstEvent *event);
+static gboolean gst_gemini_live_sink_query (GstPad *pad, GstObject *parent, GstQuery *query);
+
+static void
+gst_gemini_live_class_init (GstGeminiLiveClass *klass)
+{
+  auto gobject_class = G_OBJECT_CLASS (klass);
+  auto element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->finalize = gst_gemini_live_finalize;
+  gobject_class->set_property = gst_gemini_live_set_property;
+  gobject_class->get_property = gst_gemini_live_get_property;
+
+  auto ready_flags = (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+      | GST_PARAM_MUTABLE_READY);
+
+  g_object_class_install_property (gobject_class, PROP_API_KEY,
+      g_param_spec_string ("api-key", "API key",
+          "Gemini API key (write-only, never logged). When unset or empty the "
+          "GEMINI_API_KEY environment variable is used, then GOOGLE_API_KEY", nullptr,
+          (GParamFlags) (G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "Live model ID, sent as models/<model>", DEFAULT_MODEL, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_VOICE,
+      g_param_spec_string ("voice", "Voice",
+          "Prebuilt voice name (e.g. Puck, Kore); empty = the model's default", nullptr,
+          ready_flags));
+  g_object_class_install_property (gobject_class, PROP_LANGUAGE_CODE,
+      g_param_spec_string ("language-code", "Language code",
+          "BCP-47 language of the spoken replies (e.g. en-US); empty = automatic", nullptr,
+          ready_flags));
+  g_object_class_install_property (gobject_class, PROP_SYSTEM_INSTRUCTION,
+      g_param_spec_string ("system-instruction", "System instruction",
+          "Instructions that steer the model for the whole session; empty = none", nullptr,
+          ready_flags));
+  g_object_class_install_property (gobject_class, PROP_TEMPERATURE,
+      g_param_spec_double ("temperature", "Temperature",
+          "Sampling temperature; -1 = unset (the service's default is used)", -1.0, 2.0,
+          DEFAULT_TEMPERATURE, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_INPUT_TRANSCRIPTION,
+      g_param_spec_boolean ("input-transcription", "Input transcription",
+          "Ask for transcripts of the user's speech (geminilive/input-transcription messages)",
+          DEFAULT_TRANSCRIPTION, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_OUTPUT_TRANSCRIPTION,
+      g_param_spec_boolean ("output-transcription", "Output transcription",
+          "Ask for transcripts of the model's speech (geminilive/output-transcription messages)",
+          DEFAULT_TRANSCRIPTION, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_ENDPOINT,
+      g_param_spec_string ("endpoint", "Endpoint",
+          "Base URL of the Live API (wss://host[:port]; ws://127.0.0.1:PORT for a local server)",
+          DEFAULT_ENDPOINT, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_API_VERSION,
+      g_param_spec_string ("api-version", "API version",
+          "API version in the WebSocket path (v1beta, v1alpha, v1)", DEFAULT_API_VERSION,
+          ready_flags));
+  g_object_class_install_property (gobject_class, PROP_LATENCY,
+      g_param_spec_uint ("latency", "Latency",
+          "Latency reported on the src pad in ms; it absorbs network jitter between the "
+          "chunks of a reply", 0, 10000, DEFAULT_LATENCY_MS, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_DRAIN_TIMEOUT,
+      g_param_spec_uint ("drain-timeout", "Drain timeout",
+          "After EOS on the sink pad, longest wait in ms for the model to finish its answer "
+          "before EOS is pushed anyway (with a warning)", 0, G_MAXUINT,
+          DEFAULT_DRAIN_TIMEOUT_MS, ready_flags));
+  g_object_class_install_property (gobject_class, PROP_UNPARSABLE_FRAMES,
+      g_param_spec_uint64 ("unparsable-frames", "Unparsable frames",
+          "Server frames that could not be parsed or carried unknown fields (logged and "
+          "skipped)", 0, G_MAXUINT64, 0,
+          (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Gemini Live conversation",
+      "Filter/Audio/Network",
+      "Spoken conversation with a Gemini Live model over the Live API WebSocket",
+      "gst-gemini-live contributors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_gemini_live_change_state);
+
+  GST_DEBUG_CATEGORY_INIT (gst_gemini_live_debug, "geminilive", 0, "Gemini Live element");
+}
+
+static void
+gst_gemini_live_init (GstGeminiLive *self)
+{
+  auto priv = self->priv = new GstGeminiLivePrivate (self);
+  priv->settings.model = DEFAULT_MODEL;
+  priv->settings.endpoint = DEFAULT_ENDPOINT;
+  priv->settings.api_version = DEFAULT_API_VERSION;
+
+  priv->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (priv->sinkpad, GST_DEBUG_FUNCPTR (gst_gemini_live_sink_chain));
+  gst_pad_set_event_function (priv->sinkpad, GST_DEBUG_FUNCPTR (gst_gemini_live_sink_event));
+  gst_pad_set_query_function (priv->sinkpad, GST_DEBUG_FUNCPTR (gst_gemini_live_sink_query));
+  gst_element_add_pad (GST_ELEMENT (self), priv->sinkpad);
+
+  priv->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_activatemode_function (priv->srcpad,
+      GST_DEBUG_FUNCPTR (gst_gemini_live_src_activate_mode));
+  gst_pad_set_query_function (priv->srcpad, GST_DEBUG_FUNCPTR (gst_gemini_live_src_query));
+  gst_pad_set_event_function (priv->srcpad, GST_DEBUG_FUNCPTR (gst_gemini_live_src_event));
+  gst_pad_use_fixed_caps (priv->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), priv->srcpad);
+
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void
+gst_gemini_live_finalize (GObject *object)
+{
+  auto self = GST_GEMINI_LIVE (object);
+  delete self->priv;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+set_string (std::string &target, const GValue *value)
+{
+  const gchar *s = g_value_get_string (value);
+  target = s ? s : "";
+}
+
+static void
+gst_gemini_live_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec)
+{
+  auto self = GST_GEMINI_LIVE (object);
+  auto priv = self->priv;
+  std::lock_guard<std::mutex> guard (priv->settings_lock);
+  auto &s = priv->settings;
+
+  switch (prop_id) {
+    case PROP_API_KEY: set_string (s.api_key, value); break;
+    case PROP_MODEL:
+      set_string (s.model, value);
+      if (s.model.empty ())
+        s.model = DEFAULT_MODEL;
+      break;
+    case PROP_VOICE: set_string (s.voice, value); break;
+    case PROP_LANGUAGE_CODE: set_string (s.language_code, value); break;
+    case PROP_SYSTEM_INSTRUCTION: set_string (s.system_instruction, value); break;
+    case PROP_TEMPERATURE: s.temperature = g_value_get_double (value); break;
+    case PROP_INPUT_TRANSCRIPTION: s.input_transcription = g_value_get_boolean (value); break;
+    case PROP_OUTPUT_TRANSCRIPTION: s.output_transcription = g_value_get_boolean (value); break;
+    case PROP_ENDPOINT:
+      set_string (s.endpoint, value);
+      if (s.endpoint.empty ())
+        s.endpoint = DEFAULT_ENDPOINT;
+      break;
+    case PROP_API_VERSION:
+      set_string (s.api_version, value);
+      if (s.api_version.empty ())
+        s.api_version = DEFAULT_API_VERSION;
+      break;
+    case PROP_LATENCY: s.latency_ms = g_value_get_uint (value); break;
+    case PROP_DRAIN_TIMEOUT: s.drain_timeout_ms = g_value_get_uint (value); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_gemini_live_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  auto self = GST_GEMINI_LIVE (object);
+  auto priv = self->priv;
+
+  if (prop_id == PROP_UNPARSABLE_FRAMES) {
+    std::lock_guard<std::mutex> guard (priv->session_lock);
+    guint64 count = priv->unparsable_before;
+    if (priv->session)
+      count += priv->session->unparsable_frames ();
+    g_value_set_uint64 (value, count);
+    return;
+  }
+
+  std::lock_guard<std::mutex> guard (priv->settings_lock);
+  auto &s = priv->settings;
+  switch (prop_id) {
+    case PROP_MODEL: g_value_set_string (value, s.model.c_str ()); break;
+    case PROP_VOICE: g_value_set_string (value, s.voice.c_str ()); break;
+    case PROP_LANGUAGE_CODE: g_value_set_string (value, s.language_code.c_str ()); break;
+    case PROP_SYSTEM_INSTRUCTION:
+      g_value_set_string (value, s.system_instruction.c_str ());
+      break;
+    case PROP_TEMPERATURE: g_value_set_double (value, s.temperature); break;
+    case PROP_INPUT_TRANSCRIPTION: g_value_set_boolean (value, s.input_transcription); break;
+    case PROP_OUTPUT_TRANSCRIPTION: g_value_set_boolean (value, s.output_transcription); break;
+    case PROP_ENDPOINT: g_value_set_string (value, s.endpoint.c_str ()); break;
+    case PROP_API_VERSION: g_value_set_string (value, s.api_version.c_str ()); break;
+    case PROP_LATENCY: g_value_set_uint (value, s.latency_ms); break;
+    case PROP_DRAIN_TIMEOUT: g_value_set_uint (value, s.drain_timeout_ms); break;
+    default:
+      /* api-key is write-only: GObject never asks for it. */
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+/* --- session lifecycle --- */
+
+static std::string
+resolve_api_key (const std::string &configured)
+{
+  if (!configured.empty ())
+    return configured;
+  for (const char *name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
+    const char *value = g_getenv (name);
+    if (value && *value)
+      return value;
+  }
+  return "";
+}
+
+static void flush_partial_chunk (GstGeminiLive *self);
+
+static bool
+gst_gemini_live_open_session (GstGeminiLive *self)
+{
+  auto priv = self->priv;
+  GeminiLiveSettings s;
+  {
+    std::lock_guard<std::mutex> guard (priv->settings_lock);
+    s = priv->settings;
+  }
+
+  gemlive::EndpointConfig endpoint;
+  endpoint.base_url = s.endpoint;
+  endpoint.api_version = s.api_version;
+  endpoint.api_key = resolve_api_key (s.api_key);
+  if (endpoint.api_key.empty ()) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED, ("No Gemini API key."),
+        ("Set the api-key property or the GEMINI_API_KEY (or GOOGLE_API_KEY) environment "
+         "variable."));
+    return false;
+  }
+  gemlive::ConnectionRequest request;
+  std::string error;
+  if (!gemlive::build_connection_request (endpoint, request, error)) {
+    auto text = gst_gemini_live_redact (self, error);
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid endpoint property."),
+        ("%s", text.c_str ()));
+    return false;
+  }
+
+  gemlive::SetupConfig setup;
+  setup.model = gemlive::model_resource_name (s.model);
+  setup.voice = s.voice;
+  setup.language_code = s.language_code;
+  setup.system_instruction = s.system_instruction;
+  if (s.temperature >= 0.0)
+    setup.temperature = s.temperature;
+  setup.input_transcription = s.input_transcription;
+  setup.output_transcription = s.output_transcription;
+
+  auto session = std::make_shared<gemlive::LiveSession> (priv->events, std::move (request),
+      std::move (setup));
+  auto &thread = session->network_thread ();
+  auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread,
+      [self] { flush_partial_chunk (self); });
+  auto drain_alarm = std::make_shared<gemlive::Alarm> (thread,
+      [self] { gst_gemini_live_drain_timed_out (self); });
+  {
+    std::lock_guard<std::mutex> guard (priv->reply_lock);
+    priv->reply = GeminiLiveReplyState ();
+  }
+  {
+    std::lock_guard<std::mutex> guard (priv->input_lock);
+    priv->chunker.reset ();
+  }
+  {
+    std::lock_guard<std::mutex> guard (priv->session_lock);
+    priv->session = session;
+    priv->chunk_alarm = chunk_alarm;
+    priv->drain_alarm = drain_alarm;
+    priv->key_in_use = endpoint.api_key;
+    priv->model_in_use = s.model;
+    priv->latency = s.latency_ms * GST_MSECOND;
+    priv->drain_timeout = s.drain_timeout_ms * GST_MSECOND;
+  }
+  GST_INFO_OBJECT (self, "opening a Live session with model %s at %s", s.model.c_str (),
+      s.endpoint.c_str ());
+  gst_gemini_live_post (self, gst_structure_new ("geminilive/session",
+          "state", G_TYPE_STRING, "connecting", nullptr));
+  gst_element_post_message (GST_ELEMENT (self), gst_message_new_progress (GST_OBJECT (self),
+          GST_PROGRESS_TYPE_START, "connect", "Connecting to the Gemini Live API"));
+  session->start ();
+  return true;
+}
+
+/* Synchronous: when it returns no network callback runs and nothing waits. */
+static void
+gst_gemini_live_close_session (GstGeminiLive *self)
+{
+  auto priv = self->priv;
+  std::shared_ptr<gemlive::LiveSession> session;
+  std::shared_ptr<gemlive::Alarm> chunk_alarm, drain_alarm;
+  {
+    std::lock_guard<std::mutex> guard (priv->session_lock);
+    session.swap (priv->session);
+    chunk_alarm.swap (priv->chunk_alarm);
+    drain_alarm.swap (priv->drain_alarm);
+  }
+  if (!session)
+    return;
+  /* Alarms first (their callbacks use the session), outside every lock: their
+   * destructors wait for the network thread. Another thread may still hold a
+   * copy for a moment; it only arms it. */
+  chunk_alarm.reset ();
+  drain_alarm.reset ();
+  session->stop ();
+  std::lock_guard<std::mutex> guard (priv->session_lock);
+  priv->unparsable_before += session->unparsable_frames ();
+  priv->key_in_use.clear ();
+}
+
+static GstStateChangeReturn
+gst_gemini_live_change_state (GstElement *element, GstStateChange transition)
+{
+  auto self = GST_GEMINI_LIVE (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    if (!gst_gemini_live_open_session (self))
+      return GST_STATE_CHANGE_FAILURE;
+  } else if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    /* Before the pads deactivate, so no FLUSH_START races the src task's stop. */
+    gst_gemini_live_close_session (self);
+    self->priv->output.set_flushing (true);
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      gst_gemini_live_close_session (self);
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      /* Like every live source: no preroll. */
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* --- sink side --- */
+
+static std::shared_ptr<gemlive::LiveSession>
+current_session (GstGeminiLive *self, std::shared_ptr<gemlive::Alarm> *chunk_alarm = nullptr)
+{
+  std::lock_guard<std::mutex> guard (self->priv->session_lock);
+  if (chunk_alarm)
+    *chunk_alarm = self->priv->chunk_alarm;
+  return self->priv->session;
+}
+
+/* Network thread: the chunk deadline passed. Also called on the streaming
+ * thread before EOS. Sends under input_lock so frames keep their order. */
+static void
+flush_partial_chunk (GstGeminiLive *self)
+{
+  auto priv = self->priv;
+  auto session = current_session (self);
+  std::lock_guard<std::mutex> guard (priv->input_lock);
+  auto partial = priv->chunker.take_partial ();
+  if (partial.empty () || !session)
+    return;
+  session->send (gemlive::encode_realtime_audio (partial.data (), partial.size (),
+          priv->chunker.rate ()));
+}
+
+static GstFlowReturn
+gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
+{
+  (void) pad;
+  auto self = GST_GEMINI_LIVE (parent);
+  auto priv = self->priv;
+  bool failed;
+  {
+    std::lock_guard<std::mutex> guard (priv->reply_lock);
+    failed = priv->reply.failed;
+  }
+  std::shared_ptr<gemlive::Alarm> chunk_alarm;
+  auto session = current_session (self, &chunk_alarm);
+  if (failed || !session) {
+    gst_buffer_unref (buffer);
+    return failed ? GST_FLOW_ERROR : GST_FLOW_FLUSHING;
+  }
+
+  GstMapInfo map;
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    gst_buffer_unref (buffer);
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not read an input buffer."), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  {
+    std::lock_guard<std::mutex> guard (priv->input_lock);
+    if (priv->input_rate == 0) {
+      gst_buffer_unmap (buffer, &map);
+      gst_buffer_unref (buffer);
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("No caps on the sink pad."),
+          ("Input audio arrived before a CAPS event."));
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
+    /* Encoding happens here, on the streaming thread, so the shared network
+     * thread only writes finished frames. */
+    for (const auto &chunk : priv->chunker.push (map.data, map.size))
+      session->send (gemlive::encode_realtime_audio (chunk.data (), chunk.size (),
+              priv->input_rate));
+    if (priv->chunker.has_pending () && chunk_alarm)
+      chunk_alarm->fire_at (g_get_monotonic_time () + CHUNK_FLUSH_DEADLINE_US);
+  }
+  gst_buffer_unmap (buffer, &map);
+  gst_buffer_unref (buffer);
+  return GST_FLOW_OK;
+}
+
+static void
+gst_gemini_live_sink_eos (GstGeminiLive *self)
+{
+  auto priv = self->priv;
+  flush_partial_chunk (self);
+  auto session = current_session (self);
+  bool push_eos_now = false;
+  {
+    std::lock_guard<std::mutex> guard (priv->reply_lock);
+    if (priv->reply.failed || priv->reply.finished || !session) {
+      push_eos_now = !priv->reply.finished;
+      priv->reply.finished = true;
+    } else {
+      priv->reply.draining = true;
+    }
+  }
+  if (push_eos_now) {
+    priv->output.push (gemlive::OutputItem (gemlive::OutputItem::Kind::EOS));
+    return;
+  }
+  GST_INFO_OBJECT (self, "input ended: sending audioStreamEnd, waiting for turnComplete");
+  session->send (gemlive::encode_audio_stream_end ());
+  std::lock_guard<std::mutex> guard (priv->session_lock);
+  if (priv->drain_alarm)
+    priv->drain_alarm->fire_at (g_get_monotonic_time ()
+        + (gint64) (priv->drain_timeout / GST_USECOND));
+}
+
+static gboolean
+gst_gemini_live_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  auto self = GST_GEMINI_LIVE (parent);
+  auto priv = self->priv;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS: {
+      GstCaps *caps;
+      gst_event_parse_caps (event, &caps);
+      GstAudioInfo info;
+      if (!gst_audio_info_from_caps (&info, caps) || GST_AUDIO_INFO_CHANNELS (&info) != 1) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+      /* Audio of the old rate goes out with the old rate's mimeType. */
+      flush_partial_chunk (self);
+      {
+        std::lock_guard<std::mutex> guard (priv->input_lock);
+        priv->input_rate = GST_AUDIO_INFO_RATE (&info);
+        priv->chunker.set_rate (priv->input_rate);
+      }
+      GST_INFO_OBJECT (self, "sending audio as audio/pcm;rate=%d", GST_AUDIO_INFO_RATE (&info));
+      gst_event_unref (event);
+      return TRUE;
+    }
+    case GST_EVENT_EOS:
+      gst_gemini_live_sink_eos (self);
+      gst_event_unref (event);
+      return TRUE;
+    case GST_EVENT_FLUSH_STOP: {
+      /* The model's reply cannot be rewound: absorb upstream flushes and only
+       * forget the audio not yet sent. */
+      std::lock_guard<std::mutex> guard (priv->input_lock);
+      priv->chunker.reset ();
+      gst_event_unref (event);
+      return TRUE;
+    }
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_SEGMENT:
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_GAP:
+    case GST_EVENT_TAG:
+    case GST_EVENT_SEGMENT_DONE:
+      /* The src pad is a stream of its own (its own stream-start, segment, tags). */
+      gst_event_unref (event);
+      return TRUE;
+    default:
+      if (GST_EVENT_IS_SERIALIZED (event)) {
+        gst_event_unref (event);
+        return TRUE;
+      }
+      return gst_pad_event_default (pad, parent, event);
+  }
+}
+
+static gboolean
+gst_gemini_live_sink_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS: {
+      GstCaps *filter;
+      gst_query_parse_caps (query, &filter);
+      GstCaps *caps = gst_pad_get_pad_template_caps (pad);
+      if (filter) {
+        GstCaps *intersection = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (caps);
+        caps = intersection;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    case GST_QUERY_ACCEPT_CAPS:
+      return gst_pad_query_default (pad, parent, query);
+    default:
+      /* Upstream cannot learn anything about our output from its input side. */
+      return FALSE;
+  }
+}

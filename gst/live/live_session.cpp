@@ -1,0 +1,390 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One Live API session over a WebSocket.
+ *
+ * Threads and ownership:
+ * - The network thread (NetworkThread, one per process) owns the SoupSession,
+ *   the SoupMessage of the handshake, the SoupWebsocketConnection, the
+ *   GCancellable and every field of Core marked "network thread". All libsoup
+ *   calls happen there (libsoup 3.2 binds a connection to the context it was
+ *   created on). Listener callbacks run there too.
+ * - Any other thread (a streaming thread, the application) only touches the
+ *   outbox (a bounded deque under Core::lock) and arms Core::wake.
+ *
+ * Hand-off points:
+ * 1. Outgoing: send () appends to the outbox under the lock and arms the
+ *    `wake` Alarm; the network thread swaps the outbox out and writes the
+ *    frames once setupComplete was seen.
+ * 2. Incoming: frames are decoded on the network thread and handed to the
+ *    SessionListener there; the listener moves results to its own threads.
+ *
+ * Lifetime: Core is shared between the LiveSession and the pending async
+ * connect (which may complete after stop ()); stop () runs synchronously on
+ * the network thread and sets `stopped`, after which no callback reaches
+ * the listener. Reconnection (a later issue) slots in as a second call to
+ * open_connection () from on_closed () instead of end ().
+ */
+#include "live/live_session.h"
+
+#include <deque>
+#include <mutex>
+
+namespace gemlive {
+
+namespace {
+
+/* Server frames can carry seconds of audio; libsoup's default is 128 KiB. */
+constexpr guint64 MAX_INCOMING_PAYLOAD = 16 * 1024 * 1024;
+
+std::string
+host_port_of (const std::string &url)
+{
+  GUri *uri = g_uri_parse (url.c_str (), G_URI_FLAGS_NONE, nullptr);
+  if (!uri)
+    return "(invalid URL)";
+  std::string host = g_uri_get_host (uri) ? g_uri_get_host (uri) : "";
+  int port = g_uri_get_port (uri);
+  if (port < 0) {
+    const char *scheme = g_uri_get_scheme (uri);
+    port = (g_ascii_strcasecmp (scheme, "wss") == 0
+        || g_ascii_strcasecmp (scheme, "https") == 0) ? 443 : 80;
+  }
+  g_uri_unref (uri);
+  if (host.find (':') != std::string::npos)
+    host = "[" + host + "]";
+  return host + ":" + std::to_string (port);
+}
+
+}  // namespace
+
+struct LiveSession::Core : public std::enable_shared_from_this<Core> {
+  Core (NetworkThread &t, SessionListener &l, ConnectionRequest r, SetupConfig s, size_t max)
+      : thread (t), listener (l), request (std::move (r)), setup (std::move (s)),
+        max_pending (max), host_port (host_port_of (request.url))
+  {
+  }
+
+  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, ENDED };
+
+  NetworkThread &thread;
+  SessionListener &listener;
+  const ConnectionRequest request;
+  const SetupConfig setup;
+  const size_t max_pending;
+  const std::string host_port;
+
+  /* network thread */
+  State state = State::IDLE;
+  bool stopped = false;
+  SoupMessage *message = nullptr;
+  SoupWebsocketConnection *conn = nullptr;
+  GCancellable *cancellable = nullptr;
+  std::string last_error;
+  guint64 dropped_reported = 0;
+  std::unique_ptr<Alarm> wake;
+
+  /* any thread, under lock */
+  std::mutex lock;
+  std::deque<std::string> outbox;
+  bool accepting = true;
+  bool ready = false;
+
+  std::atomic<guint64> unparsable {0};
+  std::atomic<guint64> dropped {0};
+
+  void open_connection ();
+  static void on_connected (GObject *source, GAsyncResult *result, gpointer data);
+  static void on_message (SoupWebsocketConnection *c, gint type, GBytes *bytes, gpointer data);
+  static void on_closed (SoupWebsocketConnection *c, gpointer data);
+  static void on_error (SoupWebsocketConnection *c, GError *error, gpointer data);
+  void handle_frame (GBytes *bytes);
+  void flush_outbox ();
+  void end (SessionEnd info);
+  void release_connection ();
+  void shutdown ();
+  void log (LogLevel level, const std::string &text)
+  {
+    if (!stopped)
+      listener.on_log (level, text);
+  }
+};
+
+void
+LiveSession::Core::open_connection ()
+{
+  state = State::CONNECTING;
+  message = soup_message_new ("GET", request.url.c_str ());
+  if (!message) {
+    SessionEnd info;
+    info.kind = SessionEnd::Kind::UNREACHABLE;
+    info.detail = "the endpoint URL is not valid";
+    end (std::move (info));
+    return;
+  }
+  auto headers = soup_message_get_request_headers (message);
+  for (const auto &header : request.headers)
+    soup_message_headers_replace (headers, header.first.c_str (), header.second.c_str ());
+
+  cancellable = g_cancellable_new ();
+  log (LogLevel::INFO, "connecting to " + request.redacted_url);
+  soup_session_websocket_connect_async (thread.soup_session (), message, nullptr, nullptr,
+      G_PRIORITY_DEFAULT, cancellable, on_connected,
+      new std::shared_ptr<Core> (shared_from_this ()));
+}
+
+void
+LiveSession::Core::on_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  auto holder = static_cast<std::shared_ptr<Core> *> (data);
+  std::shared_ptr<Core> self = std::move (*holder);
+  delete holder;
+
+  GError *error = nullptr;
+  SoupWebsocketConnection *conn =
+      soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (self->stopped) {
+    if (conn)
+      self->thread.retire_connection (conn);
+    g_clear_error (&error);
+    return;
+  }
+  if (!conn) {
+    SessionEnd info;
+    guint status = soup_message_get_status (self->message);
+    info.detail = error ? error->message : "unknown error";
+    if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+      info.kind = SessionEnd::Kind::HANDSHAKE_REFUSED;
+      info.http_status = status;
+      const char *phrase = soup_message_get_reason_phrase (self->message);
+      info.reason = phrase ? phrase : "";
+    } else {
+      info.kind = SessionEnd::Kind::UNREACHABLE;
+    }
+    g_clear_error (&error);
+    self->end (std::move (info));
+    return;
+  }
+
+  self->conn = conn;
+  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_PAYLOAD);
+  /* No keepalive: the service answers pings after 8-30 s. */
+  g_signal_connect (conn, "message", G_CALLBACK (on_message), self.get ());
+  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self.get ());
+  g_signal_connect (conn, "error", G_CALLBACK (on_error), self.get ());
+
+  self->state = State::AWAITING_SETUP;
+  self->log (LogLevel::INFO, "connected to " + self->host_port + ", sending setup");
+  std::string setup = encode_setup (self->setup);
+  soup_websocket_connection_send_text (conn, setup.c_str ());
+}
+
+void
+LiveSession::Core::on_message (SoupWebsocketConnection *c, gint type, GBytes *bytes,
+    gpointer data)
+{
+  (void) c;
+  (void) type;  /* the service sends binary frames of UTF-8 JSON; text is accepted too */
+  static_cast<Core *> (data)->handle_frame (bytes);
+}
+
+void
+LiveSession::Core::handle_frame (GBytes *bytes)
+{
+  gsize size = 0;
+  auto data = static_cast<const char *> (g_bytes_get_data (bytes, &size));
+  DecodeResult decoded = decode_server_message (data, size);
+  if (!decoded.message) {
+    unparsable++;
+    log (LogLevel::WARNING, "ignoring an unparsable server frame (" + std::to_string (size)
+        + " bytes): " + decoded.error);
+    return;
+  }
+  ServerMessage &message = *decoded.message;
+  if (!message.unknown_fields.empty ()) {
+    unparsable++;
+    std::string names;
+    for (const auto &name : message.unknown_fields)
+      names += (names.empty () ? "" : ", ") + name;
+    log (LogLevel::WARNING, "ignoring unknown fields in a server frame: " + names);
+  }
+
+  if (message.setup_complete && state == State::AWAITING_SETUP) {
+    state = State::READY;
+    {
+      std::lock_guard<std::mutex> guard (lock);
+      ready = true;
+    }
+    flush_outbox ();
+    listener.on_setup_complete ();
+    if (stopped)
+      return;
+  }
+  listener.on_server_message (message);
+}
+
+void
+LiveSession::Core::flush_outbox ()
+{
+  std::deque<std::string> batch;
+  {
+    std::lock_guard<std::mutex> guard (lock);
+    if (!ready)
+      return;
+    batch.swap (outbox);
+  }
+  guint64 dropped_now = dropped.load ();
+  if (dropped_now != dropped_reported) {
+    log (LogLevel::WARNING, "dropped " + std::to_string (dropped_now - dropped_reported)
+        + " oldest client frames: more than " + std::to_string (max_pending)
+        + " were waiting for the connection");
+    dropped_reported = dropped_now;
+  }
+  if (!conn || soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  for (const auto &frame : batch)
+    soup_websocket_connection_send_text (conn, frame.c_str ());
+}
+
+void
+LiveSession::Core::on_error (SoupWebsocketConnection *c, GError *error, gpointer data)
+{
+  (void) c;
+  auto self = static_cast<Core *> (data);
+  self->last_error = error->message;
+  self->log (LogLevel::WARNING, std::string ("WebSocket error: ") + error->message);
+}
+
+void
+LiveSession::Core::on_closed (SoupWebsocketConnection *c, gpointer data)
+{
+  auto self = static_cast<Core *> (data);
+  SessionEnd info;
+  info.kind = SessionEnd::Kind::CLOSED;
+  info.close_code = soup_websocket_connection_get_close_code (c);
+  if (info.close_code == 0)
+    info.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+  const char *reason = soup_websocket_connection_get_close_data (c);
+  info.reason = reason ? reason : "";
+  info.detail = self->last_error;
+  self->end (std::move (info));
+}
+
+void
+LiveSession::Core::end (SessionEnd info)
+{
+  info.after_setup = state == State::READY;
+  info.host_port = host_port;
+  state = State::ENDED;
+  {
+    std::lock_guard<std::mutex> guard (lock);
+    accepting = false;
+    ready = false;
+    outbox.clear ();
+  }
+  release_connection ();
+  if (!stopped)
+    listener.on_session_end (info);
+}
+
+void
+LiveSession::Core::release_connection ()
+{
+  if (cancellable) {
+    g_cancellable_cancel (cancellable);
+    g_clear_object (&cancellable);
+  }
+  if (conn) {
+    g_signal_handlers_disconnect_by_data (conn, this);
+    /* retire_connection closes it if still open and unrefs it later, never
+     * inside its own signal emission. */
+    thread.retire_connection (conn);
+    conn = nullptr;
+  }
+  g_clear_object (&message);
+}
+
+void
+LiveSession::Core::shutdown ()
+{
+  if (stopped)
+    return;
+  stopped = true;
+  {
+    std::lock_guard<std::mutex> guard (lock);
+    accepting = false;
+    ready = false;
+    outbox.clear ();
+  }
+  wake.reset ();
+  release_connection ();
+  state = State::ENDED;
+}
+
+/* --- LiveSession --- */
+
+LiveSession::LiveSession (SessionListener &listener, ConnectionRequest request,
+    SetupConfig setup, size_t max_pending_frames)
+    : thread_ (NetworkThread::acquire ())
+{
+  core_ = std::make_shared<Core> (*thread_, listener, std::move (request), std::move (setup),
+      max_pending_frames);
+  Core *core = core_.get ();
+  core_->wake = std::make_unique<Alarm> (*thread_, [core] { core->flush_outbox (); });
+}
+
+LiveSession::~LiveSession ()
+{
+  stop ();
+  core_.reset ();
+  thread_.reset ();
+}
+
+void
+LiveSession::start ()
+{
+  std::weak_ptr<Core> weak = core_;
+  thread_->invoke ([weak] {
+    auto core = weak.lock ();
+    if (core && !core->stopped && core->state == Core::State::IDLE)
+      core->open_connection ();
+  });
+}
+
+void
+LiveSession::send (std::string frame)
+{
+  std::lock_guard<std::mutex> guard (core_->lock);
+  if (!core_->accepting)
+    return;
+  if (core_->outbox.size () >= core_->max_pending) {
+    core_->outbox.pop_front ();
+    core_->dropped++;
+  }
+  core_->outbox.push_back (std::move (frame));
+  /* Under the lock so shutdown () cannot destroy the alarm meanwhile. */
+  if (core_->ready)
+    core_->wake->fire_now ();
+}
+
+void
+LiveSession::stop ()
+{
+  auto core = core_;
+  thread_->invoke_sync ([core] { core->shutdown (); });
+}
+
+guint64
+LiveSession::unparsable_frames () const
+{
+  return core_->unparsable.load ();
+}
+
+guint64
+LiveSession::dropped_frames () const
+{
+  return core_->dropped.load ();
+}
+
+}  // namespace gemlive

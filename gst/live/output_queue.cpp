@@ -1,0 +1,132 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "live/output_queue.h"
+
+namespace gemlive {
+
+OutputItem &
+OutputItem::operator= (OutputItem &&other) noexcept
+{
+  if (this != &other) {
+    gst_clear_buffer (&buffer);
+    kind = other.kind;
+    buffer = other.buffer;
+    reply_start = other.reply_start;
+    other.buffer = nullptr;
+  }
+  return *this;
+}
+
+void
+OutputQueue::push (OutputItem item)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  items_.push_back (std::move (item));
+  cond_.notify_all ();
+}
+
+OutputQueue::PopResult
+OutputQueue::pop (OutputItem &out, gint64 timeout_us)
+{
+  std::unique_lock<std::mutex> lock (lock_);
+  cond_.wait_for (lock, std::chrono::microseconds (timeout_us),
+      [this] { return flushing_ || !items_.empty (); });
+  if (flushing_)
+    return PopResult::FLUSHING;
+  if (items_.empty ())
+    return PopResult::TIMEOUT;
+  out = std::move (items_.front ());
+  items_.pop_front ();
+  return PopResult::ITEM;
+}
+
+size_t
+OutputQueue::drop_audio ()
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  size_t bytes = 0;
+  std::deque<OutputItem> kept;
+  for (auto &item : items_) {
+    if (item.kind == OutputItem::Kind::AUDIO)
+      bytes += gst_buffer_get_size (item.buffer);
+    else
+      kept.push_back (std::move (item));
+  }
+  items_.swap (kept);
+  return bytes;
+}
+
+void
+OutputQueue::set_flushing (bool flushing)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  flushing_ = flushing;
+  cond_.notify_all ();
+}
+
+void
+OutputQueue::clear ()
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  items_.clear ();
+}
+
+size_t
+OutputQueue::queued_audio_bytes () const
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  size_t bytes = 0;
+  for (const auto &item : items_)
+    if (item.kind == OutputItem::Kind::AUDIO)
+      bytes += gst_buffer_get_size (item.buffer);
+  return bytes;
+}
+
+OutputTimeline::Stamp
+OutputTimeline::stamp (guint64 samples, GstClockTime now, GstClockTime latency)
+{
+  Stamp stamp;
+  stamp.discont = false;
+  if (!restart_ && GST_CLOCK_TIME_IS_VALID (now) && GST_CLOCK_TIME_IS_VALID (latency)) {
+    GstClockTime next = end ();
+    if (next + latency < now)
+      restart_ = true;  /* underrun: the next sample is already late */
+  }
+  if (restart_) {
+    /* A reply starts now, but never before the previous one ends: that audio
+     * is still to be played and overlapping timestamps would clip it. Without
+     * a clock (not PLAYING) continue after the previous reply. */
+    GstClockTime previous_end = end ();
+    if (GST_CLOCK_TIME_IS_VALID (now))
+      base_ = GST_CLOCK_TIME_IS_VALID (previous_end) ? MAX (now, previous_end) : now;
+    else
+      base_ = GST_CLOCK_TIME_IS_VALID (previous_end) ? previous_end : 0;
+    offset_ = 0;
+    restart_ = false;
+    stamp.discont = true;
+  }
+  stamp.pts = base_ + gst_util_uint64_scale_int (offset_, GST_SECOND, rate_);
+  offset_ += samples;
+  stamp.duration = base_ + gst_util_uint64_scale_int (offset_, GST_SECOND, rate_) - stamp.pts;
+  return stamp;
+}
+
+GstClockTime
+OutputTimeline::end () const
+{
+  if (!GST_CLOCK_TIME_IS_VALID (base_))
+    return GST_CLOCK_TIME_NONE;
+  return base_ + gst_util_uint64_scale_int (offset_, GST_SECOND, rate_);
+}
+
+void
+OutputTimeline::reset ()
+{
+  restart_ = true;
+  base_ = GST_CLOCK_TIME_NONE;
+  offset_ = 0;
+}
+
+}  // namespace gemlive

@@ -1,0 +1,90 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The src side's hand-off point: the network thread enqueues items, the src
+ * pad's task pops them (OutputQueue); OutputTimeline stamps the audio on
+ * the pipeline's running time like a live source.
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+namespace gemlive {
+
+struct OutputItem {
+  enum class Kind {
+    AUDIO,       /* buffer holds S16LE mono PCM */
+    FLUSH_STOP,  /* end of a barge-in flush: FLUSH_STOP + SEGMENT downstream */
+    EOS,         /* the drain finished */
+    ERROR,       /* a fatal error was posted: stop the task */
+  };
+  Kind kind = Kind::AUDIO;
+  GstBuffer *buffer = nullptr;  /* owned; AUDIO only */
+  bool reply_start = false;     /* first audio of a model reply */
+
+  OutputItem () = default;
+  OutputItem (Kind k, GstBuffer *b = nullptr, bool start = false)
+      : kind (k), buffer (b), reply_start (start) {}
+  OutputItem (OutputItem &&other) noexcept { *this = std::move (other); }
+  OutputItem &operator= (OutputItem &&other) noexcept;
+  OutputItem (const OutputItem &) = delete;
+  OutputItem &operator= (const OutputItem &) = delete;
+  ~OutputItem () { gst_clear_buffer (&buffer); }
+};
+
+class OutputQueue {
+public:
+  enum class PopResult { ITEM, TIMEOUT, FLUSHING };
+
+  void push (OutputItem item);
+  /* Waits up to timeout_us for an item; FLUSHING while set_flushing (true). */
+  PopResult pop (OutputItem &out, gint64 timeout_us);
+  /* Drops every queued AUDIO item (barge-in); returns how many bytes went. */
+  size_t drop_audio ();
+  void set_flushing (bool flushing);
+  void clear ();
+  size_t queued_audio_bytes () const;
+
+private:
+  mutable std::mutex lock_;
+  std::condition_variable cond_;
+  std::deque<OutputItem> items_;
+  bool flushing_ = true;
+};
+
+/* Timestamps for a live source on the pipeline's running time. Each reply
+ * starts at the running time it arrives at (DISCONT); the rest follows
+ * contiguously, durations from the total sample offset so nothing drifts.
+ * If playback underran (the next timestamp would already be older than
+ * `latency`) it restarts at now, again DISCONT. */
+class OutputTimeline {
+public:
+  struct Stamp {
+    GstClockTime pts;
+    GstClockTime duration;
+    bool discont;
+  };
+
+  explicit OutputTimeline (int rate = 24000) : rate_ (rate) {}
+
+  /* The next stamp starts a new reply (after a turn or a barge-in). */
+  void start_new_reply () { restart_ = true; }
+  /* now: current running time, GST_CLOCK_TIME_NONE when unknown (not PLAYING). */
+  Stamp stamp (guint64 samples, GstClockTime now, GstClockTime latency);
+  /* End of the last stamped buffer; GST_CLOCK_TIME_NONE before the first. */
+  GstClockTime end () const;
+  void reset ();
+
+private:
+  int rate_;
+  bool restart_ = true;
+  GstClockTime base_ = GST_CLOCK_TIME_NONE;
+  guint64 offset_ = 0;  /* samples since base_ */
+};
+
+}  // namespace gemlive

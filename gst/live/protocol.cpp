@@ -1,0 +1,564 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The Live API wire codec, server side (see protocol.h; the client messages
+ * are built in protocol_encode.cpp). Server frames are parsed with JsonParser
+ * and walked by hand so that every part of every message is read, wire names
+ * in snake_case are accepted, and anything unknown is reported, not fatal.
+ */
+#include "live/protocol.h"
+
+#include <json-glib/json-glib.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace gemlive {
+
+namespace {
+
+/* ---------------------------------------------------------------- helpers */
+
+struct GObjectUnref {
+  void operator() (gpointer o) const { g_object_unref (o); }
+};
+template <typename T> using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
+
+struct GFreeDeleter {
+  void operator() (gpointer p) const { g_free (p); }
+};
+using GCharPtr = std::unique_ptr<gchar, GFreeDeleter>;
+
+struct JsonNodeFree {
+  void operator() (JsonNode *n) const { json_node_unref (n); }
+};
+using JsonNodePtr = std::unique_ptr<JsonNode, JsonNodeFree>;
+
+std::string
+to_compact_json (JsonNode *root)
+{
+  GObjectPtr<JsonGenerator> generator (json_generator_new ());
+  json_generator_set_pretty (generator.get (), FALSE);
+  json_generator_set_root (generator.get (), root);
+  GCharPtr text (json_generator_to_data (generator.get (), nullptr));
+  return text.get ();
+}
+
+/* ---------------------------------------------------------------- decoding */
+
+/* Thrown inside the decoder for a frame that breaks the schema; becomes
+ * DecodeResult::error. The text names the JSON path. */
+struct DecodeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/* json-glib 1.6 parses recursively; a frame of a million '[' would blow the
+ * stack. Real messages nest fewer than 20 levels. */
+constexpr int MAX_NESTING = 256;
+
+bool
+nesting_within_limit (const char *data, size_t size)
+{
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < size; i++) {
+    char c = data[i];
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > MAX_NESTING)
+        return false;
+    } else if (c == ']' || c == '}') {
+      depth--;
+    }
+  }
+  return true;
+}
+
+/* The service accepts snake_case names and a local server may send them:
+ * compare every key in its camelCase form. */
+std::string
+camel_case (const char *key)
+{
+  std::string out;
+  out.reserve (strlen (key));
+  bool upper_next = false;
+  for (const char *p = key; *p; p++) {
+    if (*p == '_' && !out.empty ()) {
+      upper_next = true;
+      continue;
+    }
+    out += upper_next ? g_ascii_toupper (*p) : *p;
+    upper_next = false;
+  }
+  return out;
+}
+
+const char *
+node_type_name (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node)) {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+      break;
+  }
+  GType type = json_node_get_value_type (node);
+  if (type == G_TYPE_STRING)
+    return "a string";
+  if (type == G_TYPE_BOOLEAN)
+    return "a boolean";
+  return "a number";
+}
+
+/* The members of one JSON object, keyed by their camelCase name. */
+class Fields {
+public:
+  Fields (JsonNode *node, const std::string &path) : path_ (path)
+  {
+    if (!JSON_NODE_HOLDS_OBJECT (node))
+      throw DecodeError (path + " must be an object, not " + node_type_name (node));
+    JsonObject *object = json_node_get_object (node);
+    JsonObjectIter iter;
+    const gchar *name;
+    JsonNode *member;
+    json_object_iter_init (&iter, object);
+    while (json_object_iter_next (&iter, &name, &member))
+      members_.emplace_back (camel_case (name), member);
+  }
+
+  const std::vector<std::pair<std::string, JsonNode *>> &all () const { return members_; }
+  const std::string &path () const { return path_; }
+  std::string path_of (const std::string &name) const
+  {
+    return path_.empty () ? name : path_ + "." + name;
+  }
+
+  JsonNode *get (const char *name) const
+  {
+    for (const auto &[key, node] : members_)
+      if (key == name && !JSON_NODE_HOLDS_NULL (node))
+        return node;
+    return nullptr;
+  }
+
+  std::optional<std::string> string (const char *name) const
+  {
+    JsonNode *node = get (name);
+    if (!node)
+      return std::nullopt;
+    if (json_node_get_value_type (node) != G_TYPE_STRING || !JSON_NODE_HOLDS_VALUE (node))
+      throw DecodeError (path_of (name) + " must be a string, not " + node_type_name (node));
+    return std::string (json_node_get_string (node));
+  }
+
+  bool boolean (const char *name) const
+  {
+    JsonNode *node = get (name);
+    if (!node)
+      return false;
+    if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+      throw DecodeError (path_of (name) + " must be a boolean, not " + node_type_name (node));
+    return json_node_get_boolean (node);
+  }
+
+  JsonArray *array (const char *name) const
+  {
+    JsonNode *node = get (name);
+    if (!node)
+      return nullptr;
+    if (!JSON_NODE_HOLDS_ARRAY (node))
+      throw DecodeError (path_of (name) + " must be an array, not " + node_type_name (node));
+    return json_node_get_array (node);
+  }
+
+private:
+  std::string path_;
+  std::vector<std::pair<std::string, JsonNode *>> members_;
+};
+
+bool
+is_one_of (const std::string &key, std::initializer_list<const char *> names)
+{
+  for (const char *n : names)
+    if (key == n)
+      return true;
+  return false;
+}
+
+/* proto3 JSON int64: a JSON integer or a decimal string. */
+std::optional<int64_t>
+read_int64 (JsonNode *node)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return std::nullopt;
+  GType type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (type == G_TYPE_STRING) {
+    gint64 value;
+    if (g_ascii_string_to_signed (json_node_get_string (node), 10, G_MININT64, G_MAXINT64,
+            &value, nullptr))
+      return value;
+  }
+  return std::nullopt;
+}
+
+bool
+is_base64 (const char *text, size_t length)
+{
+  size_t padding = 0;
+  for (size_t i = 0; i < length; i++) {
+    char c = text[i];
+    if (c == '=') {
+      padding++;
+      continue;
+    }
+    bool alphabet = g_ascii_isalnum (c) || c == '+' || c == '/';
+    if (!alphabet || padding > 0)
+      return false;
+  }
+  return padding <= 2 && length % 4 == 0;
+}
+
+/* "audio/pcm;rate=24000" -> 24000; "audio/pcm" -> the default. */
+int
+audio_rate_of (const std::string &mime_type, int default_rate, const std::string &path)
+{
+  size_t pos = mime_type.find ("rate=");
+  if (pos == std::string::npos)
+    return default_rate;
+  guint64 rate;
+  std::string digits = mime_type.substr (pos + 5);
+  size_t end = digits.find (';');
+  if (end != std::string::npos)
+    digits.resize (end);
+  if (!g_ascii_string_to_unsigned (digits.c_str (), 10, 1, 768000, &rate, nullptr))
+    throw DecodeError (path + " has an invalid sample rate in \"" + mime_type + "\"");
+  return static_cast<int> (rate);
+}
+
+void
+decode_inline_data (JsonNode *node, const std::string &path, ServerMessage &msg)
+{
+  Fields blob (node, path);
+  std::string mime_type = blob.string ("mimeType").value_or ("");
+  if (!g_str_has_prefix (mime_type.c_str (), "audio/pcm")) {
+    msg.unknown_fields.push_back (path + "(" + mime_type + ")");
+    return;
+  }
+  msg.audio_rate = audio_rate_of (mime_type, msg.audio_rate, path + ".mimeType");
+
+  JsonNode *data = blob.get ("data");
+  if (!data) {
+    msg.audio.emplace_back (g_bytes_new (nullptr, 0));
+    return;
+  }
+  if (!JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
+    throw DecodeError (path + ".data must be a base64 string, not " + node_type_name (data));
+  const char *text = json_node_get_string (data);
+  size_t length = strlen (text);
+  /* g_base64_decode skips characters outside the alphabet; corrupt audio
+   * must be reported, not played as noise. */
+  if (!is_base64 (text, length))
+    throw DecodeError (path + ".data is not valid base64");
+  gsize size = 0;
+  guchar *pcm = g_base64_decode (text, &size);
+  msg.audio.emplace_back (g_bytes_new_take (pcm, size));
+}
+
+void
+decode_model_turn (JsonNode *node, const std::string &path, ServerMessage &msg)
+{
+  Fields turn (node, path);
+  JsonArray *parts = turn.array ("parts");
+  if (!parts)
+    return;
+  guint n = json_array_get_length (parts);
+  for (guint i = 0; i < n; i++) {
+    std::string part_path = turn.path_of ("parts") + "[" + std::to_string (i) + "]";
+    Fields part (json_array_get_element (parts, i), part_path);
+    bool thought = part.boolean ("thought");
+    for (const auto &[key, value] : part.all ()) {
+      if (key == "inlineData") {
+        decode_inline_data (value, part_path + ".inlineData", msg);
+      } else if (key == "text") {
+        std::optional<std::string> text = part.string ("text");
+        if (text && !thought)
+          msg.texts.push_back (*text);
+      } else if (!is_one_of (key, {"thought", "thoughtSignature"})) {
+        msg.unknown_fields.push_back (part_path + "." + key);
+      }
+    }
+  }
+}
+
+std::optional<std::string>
+transcription_text (JsonNode *node, const std::string &path)
+{
+  Fields transcription (node, path);
+  return transcription.string ("text").value_or ("");
+}
+
+void
+decode_server_content (JsonNode *node, ServerMessage &msg)
+{
+  Fields content (node, "serverContent");
+  for (const auto &[key, value] : content.all ()) {
+    if (JSON_NODE_HOLDS_NULL (value))
+      continue;
+    std::string path = content.path_of (key);
+    if (key == "modelTurn")
+      decode_model_turn (value, path, msg);
+    else if (key == "inputTranscription")
+      msg.input_transcription = transcription_text (value, path);
+    else if (key == "outputTranscription")
+      msg.output_transcription = transcription_text (value, path);
+    else if (key == "generationComplete")
+      msg.generation_complete = content.boolean ("generationComplete");
+    else if (key == "turnComplete")
+      msg.turn_complete = content.boolean ("turnComplete");
+    else if (key == "interrupted")
+      msg.interrupted = content.boolean ("interrupted");
+    else if (key == "turnCompleteReason")
+      msg.turn_complete_reason = content.string ("turnCompleteReason").value_or ("");
+    else
+      msg.unknown_fields.push_back (path);
+  }
+}
+
+void
+decode_tool_call (JsonNode *node, ServerMessage &msg)
+{
+  Fields tool_call (node, "toolCall");
+  JsonArray *calls = tool_call.array ("functionCalls");
+  guint n = calls ? json_array_get_length (calls) : 0;
+  for (guint i = 0; i < n; i++) {
+    std::string path = "toolCall.functionCalls[" + std::to_string (i) + "]";
+    Fields call (json_array_get_element (calls, i), path);
+    FunctionCall fc;
+    fc.id = call.string ("id").value_or ("");
+    fc.name = call.string ("name").value_or ("");
+    JsonNode *args = call.get ("args");
+    if (args && !JSON_NODE_HOLDS_OBJECT (args))
+      throw DecodeError (path + ".args must be an object, not " + node_type_name (args));
+    fc.args_json = args ? to_compact_json (args) : "{}";
+    msg.tool_calls.push_back (std::move (fc));
+  }
+}
+
+void
+decode_tool_call_cancellation (JsonNode *node, ServerMessage &msg)
+{
+  Fields cancellation (node, "toolCallCancellation");
+  JsonArray *ids = cancellation.array ("ids");
+  guint n = ids ? json_array_get_length (ids) : 0;
+  for (guint i = 0; i < n; i++) {
+    JsonNode *id = json_array_get_element (ids, i);
+    if (!JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+      throw DecodeError ("toolCallCancellation.ids[" + std::to_string (i)
+          + "] must be a string, not " + node_type_name (id));
+    msg.cancelled_tool_call_ids.emplace_back (json_node_get_string (id));
+  }
+}
+
+void
+decode_go_away (JsonNode *node, ServerMessage &msg)
+{
+  Fields go_away (node, "goAway");
+  GoAway result;
+  if (std::optional<std::string> time_left = go_away.string ("timeLeft")) {
+    std::optional<int64_t> ms = parse_duration_ms (*time_left);
+    if (!ms)
+      throw DecodeError ("goAway.timeLeft \"" + *time_left + "\" is not a Duration like \"10s\"");
+    result.time_left_ms = *ms;
+  }
+  msg.go_away = result;
+}
+
+void
+decode_resumption_update (JsonNode *node, ServerMessage &msg)
+{
+  Fields update (node, "sessionResumptionUpdate");
+  ResumptionUpdate result;
+  result.new_handle = update.string ("newHandle").value_or ("");
+  result.resumable = update.boolean ("resumable");
+  msg.resumption_update = result;
+}
+
+/* Vertex says "candidates" where the Gemini API says "response"; one name
+ * reaches the application whichever route it came from. */
+std::string
+usage_name (const std::string &key)
+{
+  if (key == "candidatesTokenCount")
+    return "responseTokenCount";
+  if (key == "candidatesTokensDetails")
+    return "responseTokensDetails";
+  return key;
+}
+
+void
+decode_usage (JsonNode *node, ServerMessage &msg)
+{
+  Fields usage (node, "usageMetadata");
+  UsageMetadata result;
+  for (const auto &[key, value] : usage.all ()) {
+    std::string name = usage_name (key);
+    if (std::optional<int64_t> count = read_int64 (value)) {
+      result.counts.emplace_back (name, *count);
+    } else if (JSON_NODE_HOLDS_ARRAY (value)) {
+      JsonArray *details = json_node_get_array (value);
+      guint n = json_array_get_length (details);
+      for (guint i = 0; i < n; i++) {
+        Fields detail (json_array_get_element (details, i),
+            usage.path_of (key) + "[" + std::to_string (i) + "]");
+        std::string modality = detail.string ("modality").value_or ("MODALITY_UNSPECIFIED");
+        JsonNode *token_count = detail.get ("tokenCount");
+        std::optional<int64_t> count = token_count ? read_int64 (token_count) : 0;
+        if (!count)
+          throw DecodeError (detail.path_of ("tokenCount") + " must be an integer");
+        result.counts.emplace_back (name + "." + modality, *count);
+      }
+    } else if (!JSON_NODE_HOLDS_NULL (value)) {
+      /* e.g. Vertex's trafficType enum: not a count */
+      msg.unknown_fields.push_back (usage.path_of (key));
+    }
+  }
+  msg.usage = std::move (result);
+}
+
+ServerMessage
+decode_root (JsonNode *root)
+{
+  ServerMessage msg;
+  Fields top (root, "");
+  for (const auto &[key, value] : top.all ()) {
+    if (JSON_NODE_HOLDS_NULL (value))
+      continue;
+    if (key == "setupComplete") {
+      Fields check (value, key);
+      msg.setup_complete = true;
+    } else if (key == "serverContent") {
+      decode_server_content (value, msg);
+    } else if (key == "toolCall") {
+      decode_tool_call (value, msg);
+    } else if (key == "toolCallCancellation") {
+      decode_tool_call_cancellation (value, msg);
+    } else if (key == "goAway") {
+      decode_go_away (value, msg);
+    } else if (key == "sessionResumptionUpdate") {
+      decode_resumption_update (value, msg);
+    } else if (key == "usageMetadata") {
+      decode_usage (value, msg);
+    } else {
+      msg.unknown_fields.push_back (key);
+    }
+  }
+  return msg;
+}
+
+}  // namespace
+
+/* ---------------------------------------------------------------- decoder */
+
+DecodeResult
+decode_server_message (const char *data, size_t size)
+{
+  DecodeResult result;
+  if (!data || size == 0) {
+    result.error = "empty frame (expected a JSON object)";
+    return result;
+  }
+  if (size > G_MAXSSIZE) {
+    result.error = "frame too large";
+    return result;
+  }
+  if (memchr (data, '\0', size)) {
+    result.error = "frame contains a NUL byte (expected UTF-8 JSON text)";
+    return result;
+  }
+  const gchar *bad_utf8 = nullptr;
+  if (!g_utf8_validate_len (data, size, &bad_utf8)) {
+    result.error = "frame is not valid UTF-8 (at byte " + std::to_string (bad_utf8 - data) + ")";
+    return result;
+  }
+  if (!nesting_within_limit (data, size)) {
+    result.error = "frame nests deeper than " + std::to_string (MAX_NESTING) + " levels";
+    return result;
+  }
+
+  GObjectPtr<JsonParser> parser (json_parser_new_immutable ());
+  GError *error = nullptr;
+  if (!json_parser_load_from_data (parser.get (), data, static_cast<gssize> (size), &error)) {
+    result.error = std::string ("frame is not valid JSON: ") + error->message;
+    g_error_free (error);
+    return result;
+  }
+  JsonNode *root = json_parser_get_root (parser.get ());
+  if (!root) {
+    result.error = "frame holds no JSON value (expected a JSON object)";
+    return result;
+  }
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
+    result.error = std::string ("frame is ") + node_type_name (root)
+        + ", not a JSON object";
+    return result;
+  }
+  try {
+    result.message = decode_root (root);
+  } catch (const DecodeError &e) {
+    result.error = e.what ();
+  }
+  return result;
+}
+
+std::optional<int64_t>
+parse_duration_ms (const std::string &duration)
+{
+  /* proto3 JSON Duration: optional '-', seconds, optional '.' and up to nine
+   * fractional digits, then 's'. */
+  const char *p = duration.c_str ();
+  bool negative = (*p == '-');
+  if (negative)
+    p++;
+  int64_t seconds = 0;
+  int int_digits = 0;
+  while (g_ascii_isdigit (*p)) {
+    if (++int_digits > 12)  /* the proto limit is 315,576,000,000 s */
+      return std::nullopt;
+    seconds = seconds * 10 + (*p++ - '0');
+  }
+  int64_t millis = 0;
+  int frac_digits = 0;
+  if (*p == '.') {
+    p++;
+    while (g_ascii_isdigit (*p)) {
+      if (++frac_digits > 9)
+        return std::nullopt;
+      if (frac_digits <= 3)
+        millis = millis * 10 + (*p - '0');
+      p++;
+    }
+    if (frac_digits == 0)
+      return std::nullopt;
+    for (int d = frac_digits; d < 3; d++)
+      millis *= 10;
+  }
+  if (int_digits == 0 || *p != 's' || p[1] != '\0')
+    return std::nullopt;
+  int64_t total = seconds * 1000 + millis;
+  return negative ? -total : total;
+}
+
+}  // namespace gemlive

@@ -1,0 +1,176 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The Live API wire codec, client side (see protocol.h). Messages are built
+ * with JsonBuilder, except realtime audio, which is on the hot path and is
+ * written straight around the base64 text.
+ */
+#include "live/protocol.h"
+
+#include <json-glib/json-glib.h>
+
+namespace gemlive {
+
+namespace {
+
+struct GObjectUnref {
+  void operator() (gpointer o) const { g_object_unref (o); }
+};
+using BuilderPtr = std::unique_ptr<JsonBuilder, GObjectUnref>;
+
+std::string
+builder_to_json (JsonBuilder *builder)
+{
+  JsonNode *root = json_builder_get_root (builder);
+  gchar *text = json_to_string (root, FALSE);
+  std::string json (text);
+  g_free (text);
+  json_node_unref (root);
+  return json;
+}
+
+void
+add_empty_object (JsonBuilder *b, const char *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+}
+
+}  // namespace
+
+std::string
+encode_setup (const SetupConfig &config)
+{
+  BuilderPtr owner (json_builder_new ());
+  JsonBuilder *b = owner.get ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "setup");
+  json_builder_begin_object (b);
+
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, config.model.c_str ());
+
+  json_builder_set_member_name (b, "generationConfig");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "responseModalities");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, "AUDIO");
+  json_builder_end_array (b);
+  if (config.temperature) {
+    json_builder_set_member_name (b, "temperature");
+    json_builder_add_double_value (b, *config.temperature);
+  }
+  if (!config.voice.empty () || !config.language_code.empty ()) {
+    json_builder_set_member_name (b, "speechConfig");
+    json_builder_begin_object (b);
+    if (!config.voice.empty ()) {
+      json_builder_set_member_name (b, "voiceConfig");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "prebuiltVoiceConfig");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "voiceName");
+      json_builder_add_string_value (b, config.voice.c_str ());
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+    if (!config.language_code.empty ()) {
+      json_builder_set_member_name (b, "languageCode");
+      json_builder_add_string_value (b, config.language_code.c_str ());
+    }
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);  /* generationConfig */
+
+  if (!config.system_instruction.empty ()) {
+    json_builder_set_member_name (b, "systemInstruction");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "parts");
+    json_builder_begin_array (b);
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "text");
+    json_builder_add_string_value (b, config.system_instruction.c_str ());
+    json_builder_end_object (b);
+    json_builder_end_array (b);
+    json_builder_end_object (b);
+  }
+
+  /* Always asked for: without it a dropped connection loses the conversation. */
+  json_builder_set_member_name (b, "sessionResumption");
+  json_builder_begin_object (b);
+  if (!config.resumption_handle.empty ()) {
+    json_builder_set_member_name (b, "handle");
+    json_builder_add_string_value (b, config.resumption_handle.c_str ());
+  }
+  json_builder_end_object (b);
+
+  if (config.input_transcription)
+    add_empty_object (b, "inputAudioTranscription");
+  if (config.output_transcription)
+    add_empty_object (b, "outputAudioTranscription");
+
+  json_builder_end_object (b);  /* setup */
+  json_builder_end_object (b);
+  return builder_to_json (b);
+}
+
+std::string
+encode_realtime_audio (const uint8_t *pcm, size_t size, int rate)
+{
+  /* Written directly: the base64 alphabet and the decimal rate need no JSON
+   * escaping, and this runs for every microphone buffer. */
+  static const char prefix[] = "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=";
+  static const char middle[] = "\",\"data\":\"";
+  static const char suffix[] = "\"}}}";
+  std::string rate_text = std::to_string (rate);
+
+  std::string out;
+  size_t base64_max = (size / 3 + 1) * 4 + 4;
+  out.reserve (sizeof (prefix) + rate_text.size () + sizeof (middle) + base64_max
+      + sizeof (suffix));
+  out.append (prefix).append (rate_text).append (middle);
+
+  size_t start = out.size ();
+  out.resize (start + base64_max);
+  gint state = 0, save = 0;
+  char *dest = &out[start];
+  gsize written = g_base64_encode_step (pcm, size, FALSE, dest, &state, &save);
+  written += g_base64_encode_close (FALSE, dest + written, &state, &save);
+  out.resize (start + written);
+
+  out.append (suffix);
+  return out;
+}
+
+std::string
+encode_audio_stream_end ()
+{
+  BuilderPtr owner (json_builder_new ());
+  JsonBuilder *b = owner.get ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "realtimeInput");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "audioStreamEnd");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return builder_to_json (b);
+}
+
+std::string
+encode_realtime_text (const std::string &text)
+{
+  BuilderPtr owner (json_builder_new ());
+  JsonBuilder *b = owner.get ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "realtimeInput");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text.c_str ());
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return builder_to_json (b);
+}
+
+}  // namespace gemlive

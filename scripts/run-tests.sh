@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the whole gst-gemini-live test suite: installs what is missing, builds,
+# runs `meson test`, and ends with a line "N passed, N failed".
+#   scripts/run-tests.sh
+# Environment: TEST_SANITIZERS=0 skips the AddressSanitizer/UBSan pass.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+"$here/scripts/install-deps.sh" --tests || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+status=0
+
+# Reads meson's JSON test log and adds its counts to the totals.
+count_results() {
+  local log=$1 counts
+  counts=$(python3 - "$log" <<'PY'
+import json, sys
+ok = bad = 0
+for line in open(sys.argv[1]):
+    result = json.loads(line)["result"]
+    if result in ("OK", "EXPECTEDFAIL"):
+        ok += 1
+    elif result != "SKIP":
+        bad += 1
+print(ok, bad)
+PY
+  ) || counts="0 1"
+  passed=$((passed + ${counts% *}))
+  failed=$((failed + ${counts#* }))
+}
+
+# run_suite NAME BUILD_DIR [meson setup options...]
+run_suite() {
+  local name=$1 dir=$2
+  shift 2
+  echo "=== $name: build"
+  if ! "$here/scripts/build.sh" "$dir" "$@"; then
+    echo "=== $name: build FAILED"
+    failed=$((failed + 1)); status=1
+    return
+  fi
+  echo "=== $name: test"
+  rm -f "$dir/meson-logs/testlog.json"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+  count_results "$dir/meson-logs/testlog.json"
+}
+
+run_suite "default" "$here/build"
+
+if [ "${TEST_SANITIZERS:-1}" != 0 ]; then
+  # The plugin is loaded in-process (GST_REGISTRY_FORK=no) so the ASan runtime comes first.
+  # LeakSanitizer is off: it aborts on GLib's threads; valgrind covers leaks instead.
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite "asan+ubsan" "$here/build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dbuildtype=debug
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && exit $status
+exit 1

@@ -1,0 +1,168 @@
+/* gst-gemini-live element tests: the element's pure helpers.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+
+#include "live/audio_chunker.h"
+#include "live/output_queue.h"
+
+#include <thread>
+
+using gemlive::AudioChunker;
+using gemlive::OutputItem;
+using gemlive::OutputQueue;
+using gemlive::OutputTimeline;
+
+GST_START_TEST (chunker_cuts_40ms_chunks_and_keeps_the_rest)
+{
+  AudioChunker chunker;
+  chunker.set_rate (16000);
+  ck_assert_uint_eq (chunker.chunk_bytes (), 1280);  /* 40 ms at 16 kHz */
+  std::vector<uint8_t> pcm (3000);
+  for (size_t i = 0; i < pcm.size (); i++)
+    pcm[i] = (uint8_t) i;
+  auto chunks = chunker.push (pcm.data (), pcm.size ());
+  ck_assert_uint_eq (chunks.size (), 2);
+  ck_assert_uint_eq (chunks[0].size (), 1280);
+  ck_assert_uint_eq (chunks[1][0], (uint8_t) 1280);
+  ck_assert (chunker.has_pending ());
+  auto rest = chunker.take_partial ();
+  ck_assert_uint_eq (rest.size (), 3000 - 2560);
+  ck_assert_uint_eq (rest[0], (uint8_t) 2560);
+  ck_assert (!chunker.has_pending ());
+}
+GST_END_TEST;
+
+GST_START_TEST (chunker_never_exceeds_50ms_at_any_rate)
+{
+  for (int rate : {8000, 11025, 16000, 22050, 44100, 48000}) {
+    AudioChunker chunker;
+    chunker.set_rate (rate);
+    std::vector<uint8_t> pcm (rate);  /* 0.5 s */
+    for (const auto &chunk : chunker.push (pcm.data (), pcm.size ())) {
+      ck_assert_uint_le (chunk.size (), (size_t) rate * 2 / 20);
+      ck_assert_uint_eq (chunk.size () % 2, 0);
+    }
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST (chunker_small_buffers_accumulate)
+{
+  AudioChunker chunker;
+  chunker.set_rate (16000);
+  std::vector<uint8_t> ten_ms (320);
+  ck_assert (chunker.push (ten_ms.data (), ten_ms.size ()).empty ());
+  ck_assert (chunker.push (ten_ms.data (), ten_ms.size ()).empty ());
+  ck_assert (chunker.push (ten_ms.data (), ten_ms.size ()).empty ());
+  ck_assert_uint_eq (chunker.push (ten_ms.data (), ten_ms.size ()).size (), 1);
+  ck_assert (!chunker.has_pending ());
+  chunker.push (ten_ms.data (), ten_ms.size ());
+  chunker.reset ();
+  ck_assert (!chunker.has_pending ());
+}
+GST_END_TEST;
+
+GST_START_TEST (timeline_first_buffer_at_now_then_contiguous_without_drift)
+{
+  OutputTimeline timeline (24000);
+  GstClockTime now = 5 * GST_SECOND;
+  auto first = timeline.stamp (1000, now, 100 * GST_MSECOND);
+  ck_assert (first.discont);
+  ck_assert_uint_eq (first.pts, now);
+  /* 1000 samples at 24 kHz is 41.666… ms: durations must add up exactly. */
+  GstClockTime end = first.pts + first.duration;
+  for (int i = 0; i < 999; i++) {
+    auto next = timeline.stamp (1000, now, 100 * GST_MSECOND);
+    ck_assert (!next.discont);
+    ck_assert_uint_eq (next.pts, end);
+    end = next.pts + next.duration;
+  }
+  ck_assert_uint_eq (end, now + gst_util_uint64_scale (1000 * 1000, GST_SECOND, 24000));
+}
+GST_END_TEST;
+
+GST_START_TEST (timeline_restarts_with_discont_after_underrun_and_new_reply)
+{
+  OutputTimeline timeline (24000);
+  auto a = timeline.stamp (2400, GST_SECOND, 100 * GST_MSECOND);  /* 100 ms */
+  auto b = timeline.stamp (2400, GST_SECOND + 150 * GST_MSECOND, 100 * GST_MSECOND);
+  ck_assert (!b.discont);  /* 50 ms late: within the latency */
+  ck_assert_uint_eq (b.pts, a.pts + a.duration);
+  auto c = timeline.stamp (2400, 2 * GST_SECOND, 100 * GST_MSECOND);
+  ck_assert (c.discont);   /* 800 ms late: underrun */
+  ck_assert_uint_eq (c.pts, 2 * GST_SECOND);
+  timeline.start_new_reply ();
+  auto d = timeline.stamp (2400, 2 * GST_SECOND + 10 * GST_MSECOND, 100 * GST_MSECOND);
+  ck_assert (d.discont);
+  /* The previous reply still plays until 2.1 s: the new one starts after it. */
+  ck_assert_uint_eq (d.pts, c.pts + c.duration);
+  timeline.start_new_reply ();
+  auto e = timeline.stamp (2400, 9 * GST_SECOND, 100 * GST_MSECOND);
+  ck_assert (e.discont);
+  ck_assert_uint_eq (e.pts, 9 * GST_SECOND);
+}
+GST_END_TEST;
+
+GST_START_TEST (timeline_without_clock_continues_from_zero)
+{
+  OutputTimeline timeline (24000);
+  auto a = timeline.stamp (24000, GST_CLOCK_TIME_NONE, 100 * GST_MSECOND);
+  ck_assert (a.discont);
+  ck_assert_uint_eq (a.pts, 0);
+  ck_assert_uint_eq (a.duration, GST_SECOND);
+  timeline.start_new_reply ();
+  auto b = timeline.stamp (24000, GST_CLOCK_TIME_NONE, 100 * GST_MSECOND);
+  ck_assert_uint_eq (b.pts, GST_SECOND);
+}
+GST_END_TEST;
+
+static GstBuffer *
+audio (gsize size)
+{
+  return gst_buffer_new_allocate (nullptr, size, nullptr);
+}
+
+GST_START_TEST (output_queue_drops_only_audio_and_unblocks_on_flushing)
+{
+  OutputQueue queue;
+  queue.set_flushing (false);
+  queue.push (OutputItem (OutputItem::Kind::AUDIO, audio (100), true));
+  queue.push (OutputItem (OutputItem::Kind::AUDIO, audio (50)));
+  queue.push (OutputItem (OutputItem::Kind::EOS));
+  ck_assert_uint_eq (queue.queued_audio_bytes (), 150);
+  ck_assert_uint_eq (queue.drop_audio (), 150);
+  OutputItem item;
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+  ck_assert (item.kind == OutputItem::Kind::EOS);
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::TIMEOUT);
+
+  std::thread flusher ([&queue] {
+    g_usleep (50 * 1000);
+    queue.set_flushing (true);
+  });
+  /* Would wait 60 s; flushing must wake it. */
+  gint64 start = g_get_monotonic_time ();
+  ck_assert (queue.pop (item, 60 * G_USEC_PER_SEC) == OutputQueue::PopResult::FLUSHING);
+  ck_assert_int_lt (g_get_monotonic_time () - start, 30 * G_USEC_PER_SEC);
+  flusher.join ();
+}
+GST_END_TEST;
+
+static Suite *
+geminilive_units_suite (void)
+{
+  Suite *s = suite_create ("geminilive-units");
+  TCase *tc = tcase_create ("units");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, chunker_cuts_40ms_chunks_and_keeps_the_rest);
+  tcase_add_test (tc, chunker_never_exceeds_50ms_at_any_rate);
+  tcase_add_test (tc, chunker_small_buffers_accumulate);
+  tcase_add_test (tc, timeline_first_buffer_at_now_then_contiguous_without_drift);
+  tcase_add_test (tc, timeline_restarts_with_discont_after_underrun_and_new_reply);
+  tcase_add_test (tc, timeline_without_clock_continues_from_zero);
+  tcase_add_test (tc, output_queue_drops_only_audio_and_unblocks_on_flushing);
+  return s;
+}
+
+GST_CHECK_MAIN (geminilive_units);

@@ -1,0 +1,144 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * gemini-live-server: a local stand-in for the Gemini Live service, for
+ * offline development, tests and demos. See docs/local-server.md.
+ *
+ * stdout carries exactly one line, "listening on ws://HOST:PORT", so that a
+ * parent process can read it and never has to drain the pipe; all logging
+ * goes to stderr.
+ */
+#include "live_server.h"
+
+#include <glib-unix.h>
+
+#include <cstdlib>
+
+using gemlive::server::LiveServer;
+using gemlive::server::ServerConfig;
+
+namespace {
+
+gboolean
+quit_on_signal (gpointer loop)
+{
+  g_main_loop_quit (static_cast<GMainLoop *> (loop));
+  return G_SOURCE_CONTINUE;
+}
+
+bool
+parse_args (int argc, char **argv, ServerConfig &config)
+{
+  gchar *host = nullptr, *tls_cert = nullptr, *tls_key = nullptr, *scenario = nullptr;
+  gchar *record = nullptr, *reject_key = nullptr, *known_models = nullptr;
+  gint port = 0;
+  gboolean fast = FALSE, realtime = FALSE, strict_tool_audio = FALSE, verbose = FALSE;
+  GOptionEntry entries[] = {
+    {"host", 0, 0, G_OPTION_ARG_STRING, &host, "Address to listen on (default 127.0.0.1)", "ADDR"},
+    {"port", 0, 0, G_OPTION_ARG_INT, &port, "Port to listen on (0 picks a free one; default 0)",
+        "N"},
+    {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate: serve wss://", "FILE"},
+    {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key for --tls-cert", "FILE"},
+    {"scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario,
+        "JSON scenario: replies, tool calls, faults (docs/local-server.md)", "FILE"},
+    {"record", 0, 0, G_OPTION_ARG_FILENAME, &record,
+        "Append every received client frame to FILE, one per line", "FILE"},
+    {"fast", 0, 0, G_OPTION_ARG_NONE, &fast, "Send reply audio as fast as possible", nullptr},
+    {"realtime", 0, 0, G_OPTION_ARG_NONE, &realtime, "Pace reply audio at real time (default)",
+        nullptr},
+    {"reject-key", 0, 0, G_OPTION_ARG_STRING, &reject_key,
+        "API key refused as invalid (default \"invalid\")", "KEY"},
+    {"known-models", 0, 0, G_OPTION_ARG_STRING, &known_models,
+        "Comma-separated model IDs to accept (\"*\" = any; default: the documented Live models)",
+        "LIST"},
+    {"strict-tool-audio", 0, 0, G_OPTION_ARG_NONE, &strict_tool_audio,
+        "Close with 1008 when audio streams during an unanswered blocking tool call", nullptr},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log session events to stderr", nullptr},
+    {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+  };
+  GOptionContext *context = g_option_context_new ("- local Gemini Live API server");
+  g_option_context_add_main_entries (context, entries, nullptr);
+  GError *error = nullptr;
+  bool ok = g_option_context_parse (context, &argc, &argv, &error);
+  if (!ok) {
+    g_printerr ("gemini-live-server: %s\n", error->message);
+    g_clear_error (&error);
+  } else if (argc > 1) {
+    g_printerr ("gemini-live-server: unexpected argument '%s' (see --help)\n", argv[1]);
+    ok = false;
+  } else if (fast && realtime) {
+    g_printerr ("gemini-live-server: --fast and --realtime exclude each other\n");
+    ok = false;
+  } else if (port < 0 || port > 65535) {
+    g_printerr ("gemini-live-server: --port must be 0-65535\n");
+    ok = false;
+  }
+  g_option_context_free (context);
+
+  if (ok) {
+    if (host != nullptr)
+      config.host = host;
+    config.port = port;
+    config.tls_cert = tls_cert != nullptr ? tls_cert : "";
+    config.tls_key = tls_key != nullptr ? tls_key : "";
+    config.record_path = record != nullptr ? record : "";
+    config.realtime = !fast;
+    if (reject_key != nullptr)
+      config.reject_key = reject_key;
+    if (known_models != nullptr) {
+      gchar **names = g_strsplit (known_models, ",", -1);
+      for (gchar **n = names; *n != nullptr; n++) {
+        g_strstrip (*n);
+        if (**n != '\0')
+          config.known_models.emplace_back (*n);
+      }
+      g_strfreev (names);
+      if (config.known_models.empty ()) {
+        g_printerr ("gemini-live-server: --known-models is empty\n");
+        ok = false;
+      }
+    }
+    config.strict_tool_audio = strict_tool_audio;
+    config.verbose = verbose;
+    if (ok && scenario != nullptr) {
+      std::string why;
+      if (!gemlive::server::load_scenario (scenario, config.scenario, why)) {
+        g_printerr ("gemini-live-server: bad scenario: %s\n", why.c_str ());
+        ok = false;
+      }
+    }
+  }
+  for (gchar *s : {host, tls_cert, tls_key, scenario, record, reject_key, known_models})
+    g_free (s);
+  return ok;
+}
+
+}  // namespace
+
+int
+main (int argc, char **argv)
+{
+  ServerConfig config;
+  if (!parse_args (argc, argv, config))
+    return EXIT_FAILURE;
+
+  GMainLoop *loop = g_main_loop_new (nullptr, FALSE);
+  int status = EXIT_SUCCESS;
+  {
+    LiveServer server (std::move (config));
+    std::string url, error;
+    if (!server.start (url, error)) {
+      g_printerr ("gemini-live-server: %s\n", error.c_str ());
+      status = EXIT_FAILURE;
+    } else {
+      g_print ("listening on %s\n", url.c_str ());
+      fflush (stdout);
+      g_unix_signal_add (SIGINT, quit_on_signal, loop);
+      g_unix_signal_add (SIGTERM, quit_on_signal, loop);
+      g_main_loop_run (loop);
+    }
+  }
+  g_main_loop_unref (loop);
+  return status;
+}

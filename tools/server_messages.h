@@ -1,0 +1,51 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Pure builders for the messages gemini-live-server sends: compact camelCase
+ * JSON shaped to BidiGenerateContentServerMessage. No I/O, no state.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gemlive::server {
+
+struct ToolCallSpec {
+  std::string id;
+  std::string name;
+  std::string args_json = "{}";  /* compact JSON object */
+};
+
+struct UsageCounts {
+  int64_t prompt_audio_tokens = 0;
+  int64_t prompt_text_tokens = 0;
+  int64_t response_audio_tokens = 0;
+};
+
+std::string msg_setup_complete ();
+/* One modelTurn part of 24 kHz S16LE mono PCM, base64 encoded here. */
+std::string msg_audio_chunk (const guint8 *pcm, gsize size);
+std::string msg_input_transcription (const std::string &text);
+std::string msg_output_transcription (const std::string &text);
+std::string msg_generation_complete ();
+std::string msg_turn_complete ();
+std::string msg_interrupted ();
+std::string msg_usage (const UsageCounts &usage);
+std::string msg_tool_call (const std::vector<ToolCallSpec> &calls);
+std::string msg_tool_call_cancellation (const std::vector<std::string> &ids);
+std::string msg_go_away (int64_t time_left_ms);
+std::string msg_resumption_update (const std::string &new_handle, bool resumable);
+/* A message kind newer than the published schema (fault injection only). */
+std::string msg_unknown_kind ();
+
+/* Tokens the service would count for audio of the given length (it bills
+ * about 32 tokens per second of audio) and for text (about 4 chars a token). */
+int64_t audio_tokens_for_ms (int64_t ms);
+int64_t text_tokens_for (const std::string &text);
+
+}  // namespace gemlive::server
