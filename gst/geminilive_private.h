@@ -116,6 +116,24 @@ struct _GstGeminiLive {
   GstGeminiLivePrivate *priv;
 };
 
+/* A feature's own properties (turn control, tools, resilience, backends …).
+ * Each group lives in its own file, installs its properties with ids from its
+ * own base so ids never collide, and answers set/get for those ids, returning
+ * false for ids it does not own. set/get are called with no lock held: take
+ * settings_lock (or whatever the value lives under) inside. */
+struct GeminiLivePropertyGroup {
+  void (*install) (GObjectClass *klass);
+  bool (*set) (GstGeminiLive *self, guint prop_id, const GValue *value);
+  bool (*get) (GstGeminiLive *self, guint prop_id, GValue *value);
+};
+
+enum {
+  GEMINI_LIVE_PROP_BASE_TURN = 100,        /* geminilive_props_turn.cpp */
+  GEMINI_LIVE_PROP_BASE_TOOLS = 200,       /* geminilive_tools.cpp */
+  GEMINI_LIVE_PROP_BASE_RESILIENCE = 300,  /* geminilive_resilience.cpp */
+  GEMINI_LIVE_PROP_BASE_BACKEND = 400,     /* geminilive_backend.cpp */
+};
+
 /* geminilive_output.cpp */
 gboolean gst_gemini_live_src_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode,
     gboolean active);

@@ -65,6 +65,11 @@ enum {
   PROP_UNPARSABLE_FRAMES,
 };
 
+/* Feature property groups, each in its own file; nullptr ends the list. */
+static const GeminiLivePropertyGroup *const property_groups[] = {
+  nullptr,
+};
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved, channels=1, rate=16000; "
@@ -157,6 +162,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
           "Server frames that could not be parsed or carried unknown fields (logged and "
           "skipped)", 0, G_MAXUINT64, 0,
           (GParamFlags) (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  for (auto group = property_groups; *group; group++)
+    (*group)->install (gobject_class);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -216,6 +223,10 @@ gst_gemini_live_set_property (GObject *object, guint prop_id, const GValue *valu
 {
   auto self = GST_GEMINI_LIVE (object);
   auto priv = self->priv;
+  for (auto group = property_groups; *group; group++)
+    if ((*group)->set (self, prop_id, value))
+      return;
+
   std::lock_guard<std::mutex> guard (priv->settings_lock);
   auto &s = priv->settings;
 
@@ -255,6 +266,9 @@ gst_gemini_live_get_property (GObject *object, guint prop_id, GValue *value, GPa
 {
   auto self = GST_GEMINI_LIVE (object);
   auto priv = self->priv;
+  for (auto group = property_groups; *group; group++)
+    if ((*group)->get (self, prop_id, value))
+      return;
 
   if (prop_id == PROP_UNPARSABLE_FRAMES) {
     std::lock_guard<std::mutex> guard (priv->session_lock);
