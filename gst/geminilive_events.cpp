@@ -8,6 +8,8 @@
  * message is posted.
  */
 #include "geminilive_private.h"
+#include "geminilive_turn.h"
+#include "geminilive_backend.h"
 
 using gemlive::OutputItem;
 using gemlive::SessionEnd;
@@ -36,16 +38,20 @@ gst_gemini_live_running_time (GstGeminiLive *self)
 std::string
 gst_gemini_live_redact (GstGeminiLive *self, const std::string &text)
 {
-  std::string key;
+  std::vector<std::string> secrets;
   {
     std::lock_guard<std::mutex> guard (self->priv->session_lock);
-    key = self->priv->key_in_use;
+    /* issue 7: every credential of the backend in use (geminilive_backend.cpp). */
+    secrets = self->priv->secrets_in_use;
+    secrets.push_back (self->priv->key_in_use);
   }
   std::string out = text;
-  if (key.empty ())
-    return out;
-  for (size_t at = out.find (key); at != std::string::npos; at = out.find (key, at))
-    out.replace (at, key.size (), "REDACTED");
+  for (const auto &secret : secrets) {
+    if (secret.empty ())
+      continue;
+    for (size_t at = out.find (secret); at != std::string::npos; at = out.find (secret, at))
+      out.replace (at, secret.size (), "REDACTED");
+  }
   return out;
 }
 
@@ -202,10 +208,14 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
 
   for (const auto &text : message.texts)
     GST_DEBUG_OBJECT (self, "ignoring a text part of %" G_GSIZE_FORMAT " bytes", text.size ());
-  if (message.input_transcription)
+  if (message.input_transcription) {
     post_transcript (self, "geminilive/input-transcription", *message.input_transcription);
-  if (message.output_transcription)
+    gst_gemini_live_text_input_transcription (self, *message.input_transcription);  /* issue 4 */
+  }
+  if (message.output_transcription) {
     post_transcript (self, "geminilive/output-transcription", *message.output_transcription);
+    gst_gemini_live_text_output_transcription (self, *message.output_transcription);  /* 4 */
+  }
   if (message.generation_complete)
     gst_gemini_live_post (self, gst_structure_new_empty ("geminilive/generation-complete"));
   if (message.turn_complete) {
@@ -225,12 +235,16 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
     GST_INFO_OBJECT (self, "turnComplete after the input ended: draining to EOS");
     priv->output.push (OutputItem (OutputItem::Kind::EOS));
   }
+  /* issue 5: geminilive_tools.cpp */
   if (!message.tool_calls.empty ())
-    GST_WARNING_OBJECT (self, "ignoring %" G_GSIZE_FORMAT " tool calls: no tools are declared",
-        message.tool_calls.size ());
+    gst_gemini_live_tools_on_calls (self, message.tool_calls);
+  if (!message.cancelled_tool_call_ids.empty ())
+    gst_gemini_live_tools_on_cancellation (self, message.cancelled_tool_call_ids);
+  if (message.grounding)
+    gst_gemini_live_tools_on_grounding (self, *message.grounding);
   if (message.go_away)
-    GST_WARNING_OBJECT (self, "goAway: the server closes this connection in %" G_GINT64_FORMAT
-        " ms (reconnection is not implemented yet)", message.go_away->time_left_ms);
+    GST_INFO_OBJECT (self, "goAway: the server closes this connection in %" G_GINT64_FORMAT
+        " ms; the session resumes on a new one", message.go_away->time_left_ms);
   if (message.usage)
     post_usage (self, *message.usage);
 }
@@ -241,6 +255,10 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
   auto reason = gst_gemini_live_redact (self, end.reason);
   auto detail = gst_gemini_live_redact (self, end.detail);
   const char *shown_reason = reason.empty () ? "no reason given" : reason.c_str ();
+
+  /* issue 7: a refused credential names the backend and the credential. */
+  if (gst_gemini_live_backend_post_refusal (self, end))
+    return;
 
   switch (end.kind) {
     case SessionEnd::Kind::UNREACHABLE:
@@ -268,10 +286,17 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
             ("Gemini Live refused the connection to %s (HTTP %u %s).", end.host_port.c_str (),
                 end.http_status, shown_reason), ("%s", detail.c_str ()));
       return;
+    case SessionEnd::Kind::REQUEST_FAILED:  /* issue 6: the request provider failed */
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Could not build the Gemini Live connection request: %s.", detail.c_str ()),
+          (nullptr));
+      return;
     case SessionEnd::Kind::CLOSED:
       break;
   }
 
+  /* issue 6: why no reconnection followed (reconnect-attempts). */
+  std::string gave_up = gst_gemini_live_resilience_describe_give_up (self, end);
   if (end.close_code == 1007 && reason.find ("API key") != std::string::npos)
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,
         ("Gemini Live rejected the session (close 1007: %s). Check api-key or GEMINI_API_KEY.",
@@ -288,12 +313,12 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("The connection to Gemini Live at %s dropped (close 1006: no close frame%s%s).",
             end.host_port.c_str (), detail.empty () ? "" : "; ", detail.c_str ()),
-        ("Reconnection is not implemented yet."));
+        ("%s", gave_up.c_str ()));
   else
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("The Gemini Live connection closed %s (close %d: %s).",
             end.after_setup ? "mid-session" : "during setup", end.close_code, shown_reason),
-        ("Reconnection is not implemented yet."));
+        ("%s", gave_up.c_str ()));
 }
 
 void

@@ -48,6 +48,52 @@ struct GeminiLiveSettings {
   std::string api_version;
   guint latency_ms = 100;
   guint drain_timeout_ms = 30000;
+  /* issue 4: turn control, generation settings, multimodal input
+   * (geminilive_props_turn.cpp). Sentinels (0 for enums, -1, false) = not
+   * sent in setup. */
+  bool automatic_activity_detection = true;
+  int start_sensitivity = 0;
+  int end_sensitivity = 0;
+  int prefix_padding_ms = -1;
+  int silence_duration_ms = -1;
+  int activity_handling = 0;
+  int turn_coverage = 0;
+  int max_output_tokens = 0;
+  double top_p = -1.0;
+  int top_k = 0;
+  int thinking_budget = -2;
+  bool include_thoughts = false;
+  bool proactive_audio = false;
+  bool affective_dialog = false;
+  int media_resolution = 0;
+  double video_fps = 1.0;
+  bool text_src_input_transcription = false;
+  /* issue 7: backends and credentials (geminilive_backend.cpp). Secrets are
+   * write-only properties and never logged. */
+  gemlive::Backend backend = gemlive::Backend::GEMINI_API;
+  std::string project;
+  std::string location = "us-central1";
+  std::string access_token;
+  std::string app_check_token;
+  std::string firebase_id_token;
+  std::string firebase_app_id;
+  std::string firebase_app_version;
+  std::string tls_ca_file;
+  /* issue 5: tools (geminilive_tools.cpp) */
+  std::string tools_json;        /* as set; empty = none */
+  std::string tools_error;       /* why tools_json is invalid; empty = valid */
+  bool google_search = false;
+  bool code_execution = false;
+  guint tool_timeout_ms = 30000; /* 0 = wait forever */
+  /* issue 6: resilience (geminilive_resilience.cpp) */
+  std::string resumption_handle;       /* set by the app: resume this session at start */
+  guint reconnect_attempts = 5;
+  guint reconnect_initial_delay_ms = 500;
+  guint reconnect_max_delay_ms = 15000;
+  guint resume_buffer_frames = 500;    /* 40 ms frames kept while reconnecting */
+  bool context_window_compression = false;
+  guint64 compression_trigger_tokens = 0;  /* 0 = the service's default */
+  guint64 compression_target_tokens = 0;   /* 0 = the service's default */
 };
 
 /* Network-thread view of the conversation. */
@@ -66,10 +112,17 @@ public:
   void on_server_message (gemlive::ServerMessage &message) override;
   void on_session_end (const gemlive::SessionEnd &end) override;
   void on_log (gemlive::LogLevel level, const std::string &text) override;
+  /* issue 6: geminilive_resilience.cpp */
+  void on_reconnecting (const gemlive::ReconnectNotice &notice) override;
+  void on_resumed (const gemlive::ResumeNotice &notice) override;
+  void on_input_dropped (uint64_t frames, size_t limit) override;
 
 private:
   GstGeminiLive *element_;
 };
+
+struct GeminiLivePads;  /* issue 4: geminilive_pads.cpp */
+struct GeminiLiveTools;  /* issue 5: geminilive_tools.cpp */
 
 struct GstGeminiLivePrivate {
   explicit GstGeminiLivePrivate (GstGeminiLive *self) : events (self) {}
@@ -86,10 +139,17 @@ struct GstGeminiLivePrivate {
   std::shared_ptr<gemlive::Alarm> chunk_alarm;
   std::shared_ptr<gemlive::Alarm> drain_alarm;
   std::string key_in_use;      /* for redaction of error texts */
+  /* issue 7 (geminilive_backend.cpp): the route of the current connection,
+   * for refused-credential errors, and every secret it carries (redacted). */
+  gemlive::Backend backend_in_use = gemlive::Backend::GEMINI_API;
+  std::string credentials_in_use;
+  std::vector<std::string> secrets_in_use;
   std::string model_in_use;
   GstClockTime latency = 100 * GST_MSECOND;
   GstClockTime drain_timeout = 30 * GST_SECOND;
   guint64 unparsable_before = 0;  /* counter of sessions already gone */
+  /* issue 6: the newest handle of a session already gone (for resumption-handle) */
+  std::string last_resumption_handle;
 
   /* sink side */
   std::mutex input_lock;
@@ -109,6 +169,13 @@ struct GstGeminiLivePrivate {
   bool discont_pending = false;
   GstClockTime gap_end = 0;
   guint64 output_offset = 0;
+
+  /* issue 4: request pads and their state (geminilive_pads.cpp) */
+  std::shared_ptr<GeminiLivePads> pads;
+
+  /* issue 5: pending tool calls, the audio gate, the tool-call dispatch
+   * thread (geminilive_tools.cpp; its own lock, see the thread notes there) */
+  std::shared_ptr<GeminiLiveTools> tools;
 };
 
 struct _GstGeminiLive {
@@ -145,3 +212,42 @@ GstClockTime gst_gemini_live_running_time (GstGeminiLive *self);
 std::string gst_gemini_live_redact (GstGeminiLive *self, const std::string &text);
 void gst_gemini_live_post (GstGeminiLive *self, GstStructure *structure);
 void gst_gemini_live_drain_timed_out (GstGeminiLive *self);
+
+/* issue 6: geminilive_resilience.cpp */
+extern const GeminiLivePropertyGroup gst_gemini_live_resilience_properties;
+/* open_session: resumption handle and contextWindowCompression into setup,
+ * reconnection settings into options; false after posting an error. */
+bool gst_gemini_live_resilience_configure (GstGeminiLive *self, gemlive::SetupConfig &setup,
+    gemlive::SessionOptions &options);
+/* close_session, before the session is dropped: keeps its newest handle. */
+void gst_gemini_live_resilience_session_closed (GstGeminiLive *self,
+    gemlive::LiveSession &session);
+/* The debug text of a final connection error: why no reconnection followed. */
+std::string gst_gemini_live_resilience_describe_give_up (GstGeminiLive *self,
+    const gemlive::SessionEnd &end);
+
+/* issue 5: geminilive_tools.cpp */
+extern const GeminiLivePropertyGroup gst_gemini_live_tools_properties;
+std::shared_ptr<GeminiLiveTools> gst_gemini_live_tools_new ();
+/* open_session: puts the tools into setup; false after posting an error. */
+bool gst_gemini_live_tools_configure_setup (GstGeminiLive *self, gemlive::SetupConfig &setup);
+/* open_session (before start) / close_session (before stop, outside locks). */
+void gst_gemini_live_tools_session_opened (GstGeminiLive *self, gemlive::LiveSession &session);
+void gst_gemini_live_tools_session_closed (GstGeminiLive *self);
+/* A new connection replaced the old one (reconnect/resume): the old call ids
+ * are void, held input goes to the new session (priv->session). */
+void gst_gemini_live_tools_connection_replaced (GstGeminiLive *self);
+/* Every realtimeInput frame from the sink side goes through here: sent, or
+ * held while a blocking tool call is unanswered. audio_ms: 0 for non-audio. */
+void gst_gemini_live_tools_send_input (GstGeminiLive *self, gemlive::LiveSession &session,
+    std::string frame, int64_t audio_ms);
+/* Network thread (geminilive_events.cpp). */
+void gst_gemini_live_tools_on_calls (GstGeminiLive *self,
+    const std::vector<gemlive::FunctionCall> &calls);
+void gst_gemini_live_tools_on_cancellation (GstGeminiLive *self,
+    const std::vector<std::string> &ids);
+void gst_gemini_live_tools_on_grounding (GstGeminiLive *self,
+    const gemlive::GroundingMetadata &grounding);
+/* The send-tool-response action signal's handler. */
+gboolean gst_gemini_live_tools_send_response (GstGeminiLive *self, const gchar *id,
+    const gchar *name, const gchar *response_json, const gchar *scheduling);

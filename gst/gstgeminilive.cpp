@@ -30,6 +30,8 @@
 #endif
 
 #include "geminilive_private.h"
+#include "geminilive_backend.h"
+#include "geminilive_turn.h"
 
 #include "live/endpoint.h"
 #include "live/protocol.h"
@@ -39,7 +41,8 @@
 GST_DEBUG_CATEGORY (gst_gemini_live_debug);
 
 #define DEFAULT_MODEL "gemini-2.5-flash-native-audio-preview-12-2025"
-#define DEFAULT_ENDPOINT "wss://generativelanguage.googleapis.com"
+/* Empty: the backend's own host (gst/live/endpoint.h). */
+#define DEFAULT_ENDPOINT ""
 #define DEFAULT_API_VERSION "v1beta"
 #define DEFAULT_TEMPERATURE -1.0
 #define DEFAULT_TRANSCRIPTION TRUE
@@ -67,6 +70,10 @@ enum {
 
 /* Feature property groups, each in its own file; nullptr ends the list. */
 static const GeminiLivePropertyGroup *const property_groups[] = {
+  &gst_gemini_live_backend_properties,
+  &gst_gemini_live_tools_properties,
+  &gst_gemini_live_turn_properties,  /* issue 4 */
+  &gst_gemini_live_resilience_properties,  /* issue 6 */
   nullptr,
 };
 
@@ -142,7 +149,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
           DEFAULT_TRANSCRIPTION, ready_flags));
   g_object_class_install_property (gobject_class, PROP_ENDPOINT,
       g_param_spec_string ("endpoint", "Endpoint",
-          "Base URL of the Live API (wss://host[:port]; ws://127.0.0.1:PORT for a local server)",
+          "Base URL of the Live API (wss://host[:port]; ws://127.0.0.1:PORT for a local server); "
+          "empty = the backend's own host. Only scheme, host and port are replaced",
           DEFAULT_ENDPOINT, ready_flags));
   g_object_class_install_property (gobject_class, PROP_API_VERSION,
       g_param_spec_string ("api-version", "API version",
@@ -167,6 +175,7 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_gemini_live_pads_class_init (element_class);  /* issue 4: request pads, signals */
   gst_element_class_set_static_metadata (element_class, "Gemini Live conversation",
       "Filter/Audio/Network",
       "Spoken conversation with a Gemini Live model over the Live API WebSocket",
@@ -181,9 +190,11 @@ static void
 gst_gemini_live_init (GstGeminiLive *self)
 {
   auto priv = self->priv = new GstGeminiLivePrivate (self);
+  priv->tools = gst_gemini_live_tools_new ();  /* issue 5 */
   priv->settings.model = DEFAULT_MODEL;
   priv->settings.endpoint = DEFAULT_ENDPOINT;
   priv->settings.api_version = DEFAULT_API_VERSION;
+  priv->pads = gst_gemini_live_pads_new ();  /* issue 4 */
 
   priv->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (priv->sinkpad, GST_DEBUG_FUNCPTR (gst_gemini_live_sink_chain));
@@ -304,19 +315,6 @@ gst_gemini_live_get_property (GObject *object, guint prop_id, GValue *value, GPa
 
 /* --- session lifecycle --- */
 
-static std::string
-resolve_api_key (const std::string &configured)
-{
-  if (!configured.empty ())
-    return configured;
-  for (const char *name : {"GEMINI_API_KEY", "GOOGLE_API_KEY"}) {
-    const char *value = g_getenv (name);
-    if (value && *value)
-      return value;
-  }
-  return "";
-}
-
 static void flush_partial_chunk (GstGeminiLive *self);
 
 static bool
@@ -329,27 +327,14 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     s = priv->settings;
   }
 
-  gemlive::EndpointConfig endpoint;
-  endpoint.base_url = s.endpoint;
-  endpoint.api_version = s.api_version;
-  endpoint.api_key = resolve_api_key (s.api_key);
-  if (endpoint.api_key.empty ()) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED, ("No Gemini API key."),
-        ("Set the api-key property or the GEMINI_API_KEY (or GOOGLE_API_KEY) environment "
-         "variable."));
-    return false;
-  }
+  /* issue 7: backend, credentials, URL and model name (geminilive_backend.cpp). */
   gemlive::ConnectionRequest request;
-  std::string error;
-  if (!gemlive::build_connection_request (endpoint, request, error)) {
-    auto text = gst_gemini_live_redact (self, error);
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid endpoint property."),
-        ("%s", text.c_str ()));
+  std::string model_resource;
+  if (!gst_gemini_live_backend_prepare (self, request, model_resource))
     return false;
-  }
 
   gemlive::SetupConfig setup;
-  setup.model = gemlive::model_resource_name (s.model);
+  setup.model = model_resource;
   setup.voice = s.voice;
   setup.language_code = s.language_code;
   setup.system_instruction = s.system_instruction;
@@ -357,9 +342,16 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     setup.temperature = s.temperature;
   setup.input_transcription = s.input_transcription;
   setup.output_transcription = s.output_transcription;
+  if (!gst_gemini_live_tools_configure_setup (self, setup))  /* issue 5 */
+    return false;
+  gst_gemini_live_turn_fill_setup (self, s, setup);  /* issue 4 */
+  gemlive::SessionOptions options;
+  if (!gst_gemini_live_resilience_configure (self, setup, options))  /* issue 6 */
+    return false;
 
+  const std::string redacted_url = request.redacted_url;
   auto session = std::make_shared<gemlive::LiveSession> (priv->events, std::move (request),
-      std::move (setup));
+      std::move (setup), options);
   auto &thread = session->network_thread ();
   auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread,
       [self] { flush_partial_chunk (self); });
@@ -378,13 +370,13 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     priv->session = session;
     priv->chunk_alarm = chunk_alarm;
     priv->drain_alarm = drain_alarm;
-    priv->key_in_use = endpoint.api_key;
     priv->model_in_use = s.model;
     priv->latency = s.latency_ms * GST_MSECOND;
     priv->drain_timeout = s.drain_timeout_ms * GST_MSECOND;
   }
-  GST_INFO_OBJECT (self, "opening a Live session with model %s at %s", s.model.c_str (),
-      s.endpoint.c_str ());
+  gst_gemini_live_tools_session_opened (self, *session);  /* issue 5 */
+  GST_INFO_OBJECT (self, "opening a Live session with model %s at %s", model_resource.c_str (),
+      redacted_url.c_str ());
   gst_gemini_live_post (self, gst_structure_new ("geminilive/session",
           "state", G_TYPE_STRING, "connecting", nullptr));
   gst_element_post_message (GST_ELEMENT (self), gst_message_new_progress (GST_OBJECT (self),
@@ -413,7 +405,9 @@ gst_gemini_live_close_session (GstGeminiLive *self)
    * copy for a moment; it only arms it. */
   chunk_alarm.reset ();
   drain_alarm.reset ();
+  gst_gemini_live_tools_session_closed (self);  /* issue 5 */
   session->stop ();
+  gst_gemini_live_resilience_session_closed (self, *session);  /* issue 6 */
   std::lock_guard<std::mutex> guard (priv->session_lock);
   priv->unparsable_before += session->unparsable_frames ();
   priv->key_in_use.clear ();
@@ -475,8 +469,10 @@ flush_partial_chunk (GstGeminiLive *self)
   auto partial = priv->chunker.take_partial ();
   if (partial.empty () || !session)
     return;
-  session->send (gemlive::encode_realtime_audio (partial.data (), partial.size (),
-          priv->chunker.rate ()));
+  /* issue 5: held back while a blocking tool call is unanswered */
+  gst_gemini_live_tools_send_input (self, *session,
+      gemlive::encode_realtime_audio (partial.data (), partial.size (), priv->chunker.rate ()),
+      (int64_t) partial.size () * 1000 / (2 * priv->chunker.rate ()));
 }
 
 static GstFlowReturn
@@ -515,8 +511,9 @@ gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
     /* Encoding happens here, on the streaming thread, so the shared network
      * thread only writes finished frames. */
     for (const auto &chunk : priv->chunker.push (map.data, map.size))
-      session->send (gemlive::encode_realtime_audio (chunk.data (), chunk.size (),
-              priv->input_rate));
+      gst_gemini_live_tools_send_input (self, *session,  /* issue 5: tool gate */
+          gemlive::encode_realtime_audio (chunk.data (), chunk.size (), priv->input_rate),
+          (int64_t) chunk.size () * 1000 / (2 * priv->input_rate));
     if (priv->chunker.has_pending () && chunk_alarm)
       chunk_alarm->fire_at (g_get_monotonic_time () + CHUNK_FLUSH_DEADLINE_US);
   }
@@ -546,7 +543,7 @@ gst_gemini_live_sink_eos (GstGeminiLive *self)
     return;
   }
   GST_INFO_OBJECT (self, "input ended: sending audioStreamEnd, waiting for turnComplete");
-  session->send (gemlive::encode_audio_stream_end ());
+  gst_gemini_live_tools_send_input (self, *session, gemlive::encode_audio_stream_end (), 0);
   std::lock_guard<std::mutex> guard (priv->session_lock);
   if (priv->drain_alarm)
     priv->drain_alarm->fire_at (g_get_monotonic_time ()
@@ -558,6 +555,9 @@ gst_gemini_live_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   auto self = GST_GEMINI_LIVE (parent);
   auto priv = self->priv;
+
+  if (gst_gemini_live_handle_activity_event (self, event))  /* issue 4: push-to-talk */
+    return TRUE;
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS: {

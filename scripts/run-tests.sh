@@ -32,30 +32,36 @@ PY
   failed=$((failed + ${counts#* }))
 }
 
-# run_suite NAME BUILD_DIR [meson setup options...]
+# run_suite NAME BUILD_DIR "MESON SETUP OPTIONS" "MESON TEST OPTIONS"
 run_suite() {
   local name=$1 dir=$2
-  shift 2
+  local -a setup_opts test_opts
+  read -r -a setup_opts <<<"$3"
+  read -r -a test_opts <<<"$4"
   echo "=== $name: build"
-  if ! "$here/scripts/build.sh" "$dir" "$@"; then
+  if ! "$here/scripts/build.sh" "$dir" "${setup_opts[@]}"; then
     echo "=== $name: build FAILED"
     failed=$((failed + 1)); status=1
     return
   fi
   echo "=== $name: test"
   rm -f "$dir/meson-logs/testlog.json"
-  meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "${test_opts[@]}" || status=1
   count_results "$dir/meson-logs/testlog.json"
 }
 
-run_suite "default" "$here/build"
+run_suite "default" "$here/build" "" ""
 
 if [ "${TEST_SANITIZERS:-1}" != 0 ]; then
   # The plugin is loaded in-process (GST_REGISTRY_FORK=no) so the ASan runtime comes first.
-  # LeakSanitizer is off: it aborts on GLib's threads; valgrind covers leaks instead.
+  # LeakSanitizer is off: it aborts on GLib's threads; the valgrind suite covers leaks instead.
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite "asan+ubsan" "$here/build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false \
-      -Dbuildtype=debug
+    run_suite "asan+ubsan" "$here/build-sanitize" \
+      "-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug" \
+      "--no-suite bench --no-suite valgrind"
+  # libFuzzer targets need clang; each runs for a few seconds here (see tests/fuzz/meson.build).
+  CC=clang CXX=clang++ run_suite "fuzz" "$here/build-fuzz" \
+    "-Dfuzzing=true -Dtests=disabled -Dexamples=disabled -Dbuildtype=debug" "--suite fuzz"
 fi
 
 echo "$passed passed, $failed failed"

@@ -7,7 +7,7 @@
 #include "server_session.h"
 
 #include <cstdarg>
-#include <regex>
+#include <cstring>
 
 namespace gemlive::server {
 
@@ -25,69 +25,15 @@ const char *const kBuiltinModels[] = {
   "gemini-live-2.5-flash-preview-native-audio-09-2025",
 };
 
-constexpr const char *kMissingCredential =
-    "Method doesn't allow unregistered callers (callers without established identity). "
-    "Please use API Key or other form of API consumer identity to call this API.";
-
-/* Recognises the service's WebSocket paths (after collapsing the SDK's "//").
- * Returns false for anything else. */
-bool
-parse_route (const std::string &raw_path, RouteInfo &route)
+CredentialPolicy
+policy_of (const ServerConfig &config)
 {
-  std::string path = raw_path;
-  while (path.rfind ("//", 0) == 0)
-    path.erase (0, 1);
-  static const std::regex gemini (
-      "^/ws/google\\.ai\\.generativelanguage\\.(v1beta|v1alpha|v1)\\.GenerativeService\\."
-      "BidiGenerateContent(Constrained)?$");
-  static const std::regex vertex (
-      "^/ws/google\\.cloud\\.aiplatform\\.(v1beta1|v1)\\.LlmBidiService/BidiGenerateContent$");
-  static const std::regex firebase (
-      "^/ws/google\\.firebase\\.vertexai\\.(v1beta)\\.(GenerativeService|LlmBidiService)/"
-      "BidiGenerateContent(/locations/[^/]+)?$");
-  std::smatch m;
-  if (std::regex_match (path, m, gemini) || std::regex_match (path, m, firebase)) {
-    route.api_version = m[1];
-    return true;
-  }
-  if (std::regex_match (path, m, vertex)) {
-    route.api_version = m[1];
-    route.vertex = true;
-    return true;
-  }
-  return false;
-}
-
-/* The credential the request carries, from the query or the headers; empty if none. */
-std::string
-find_credential (SoupServerMessage *msg)
-{
-  GUri *uri = soup_server_message_get_uri (msg);
-  const char *query = g_uri_get_query (uri);
-  std::string credential;
-  if (query != nullptr) {
-    GHashTable *params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, nullptr);
-    if (params != nullptr) {
-      for (const char *name : {"key", "access_token"}) {
-        auto value = static_cast<const char *> (g_hash_table_lookup (params, name));
-        if (value != nullptr && *value != '\0' && credential.empty ())
-          credential = value;
-      }
-      g_hash_table_unref (params);
-    }
-  }
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  if (credential.empty ()) {
-    const char *key = soup_message_headers_get_one (headers, "x-goog-api-key");
-    if (key != nullptr && *key != '\0')
-      credential = key;
-  }
-  if (credential.empty ()) {
-    const char *auth = soup_message_headers_get_one (headers, "Authorization");
-    if (auth != nullptr && g_str_has_prefix (auth, "Bearer ") && auth[7] != '\0')
-      credential = auth + 7;
-  }
-  return credential;
+  CredentialPolicy policy;
+  policy.reject_key = config.reject_key;
+  policy.api_key = config.valid_api_key;
+  policy.access_token = config.valid_access_token;
+  policy.app_check_token = config.valid_app_check_token;
+  return policy;
 }
 
 }  // namespace
@@ -109,6 +55,7 @@ LiveServer::LiveServer (ServerConfig config) : config_ (std::move (config)) {}
 LiveServer::~LiveServer ()
 {
   sessions_.clear ();
+  slow_pong_.reset ();
   if (soup_ != nullptr) {
     soup_server_disconnect (soup_);
     g_object_unref (soup_);
@@ -150,8 +97,12 @@ LiveServer::start (std::string &url, std::string &error)
 
   /* "/ws" matches the canonical paths; the official SDK joins its base URL
    * with a double slash, and "//ws" is what SoupServer needs to route that. */
-  for (const char *prefix : {"/ws", "//ws"})
+  for (const char *prefix : {"/ws", "//ws"}) {
+    /* Runs after the headers, before the upgrade: a status set here skips
+     * the WebSocket handler (how Vertex refuses credentials). */
+    soup_server_add_early_handler (soup_, prefix, on_handshake, this, nullptr);
     soup_server_add_websocket_handler (soup_, prefix, nullptr, nullptr, on_websocket, this, nullptr);
+  }
 
   GInetAddress *inet = g_inet_address_new_from_string (config_.host.c_str ());
   if (inet == nullptr) {
@@ -161,7 +112,15 @@ LiveServer::start (std::string &url, std::string &error)
   GSocketAddress *address = g_inet_socket_address_new (inet, static_cast<guint16> (config_.port));
   g_object_unref (inet);
   auto options = static_cast<SoupServerListenOptions> (tls ? SOUP_SERVER_LISTEN_HTTPS : 0);
-  gboolean ok = soup_server_listen (soup_, address, options, &gerror);
+  int relay_port = -1;
+  gboolean ok;
+  if (config_.pong_delay_ms > 0) {
+    slow_pong_ = SlowPongListener::start (soup_, address, config_.pong_delay_ms,
+        [this] (const std::string &what) { log ("%s", what.c_str ()); }, relay_port, &gerror);
+    ok = slow_pong_ != nullptr;
+  } else {
+    ok = soup_server_listen (soup_, address, options, &gerror);
+  }
   g_object_unref (address);
   if (!ok) {
     error = "cannot listen on " + config_.host + ":" + std::to_string (config_.port) + ": " +
@@ -171,7 +130,7 @@ LiveServer::start (std::string &url, std::string &error)
   }
 
   GSList *uris = soup_server_get_uris (soup_);
-  int port = uris != nullptr ? g_uri_get_port (static_cast<GUri *> (uris->data)) : config_.port;
+  int port = relay_port >= 0 ? relay_port : uris != nullptr ? g_uri_get_port (static_cast<GUri *> (uris->data)) : config_.port;
   g_slist_free_full (uris, reinterpret_cast<GDestroyNotify> (g_uri_unref));
   const bool v6 = config_.host.find (':') != std::string::npos;
   url = std::string (tls ? "wss://" : "ws://") + (v6 ? "[" + config_.host + "]" : config_.host) +
@@ -259,6 +218,27 @@ LiveServer::session_closed (ServerSession *session)
 }
 
 void
+LiveServer::on_handshake (SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
+    gpointer user_data)
+{
+  auto self = static_cast<LiveServer *> (user_data);
+  RouteInfo route;
+  if (path == nullptr || !parse_route (path, route))
+    return;  /* refused after the upgrade, like the service does */
+  Refusal refusal = check_credentials (route, msg, policy_of (self->config_));
+  if (refusal.http_status == 0)
+    return;
+  self->log ("refusing the %s handshake: HTTP %u %s", route_kind_name (route.kind),
+      refusal.http_status, refusal.reason.c_str ());
+  /* Google front ends answer with a JSON error body. */
+  gchar *body = g_strdup_printf ("{\"error\":{\"code\":%u,\"message\":\"Request had invalid "
+      "authentication credentials.\",\"status\":\"UNAUTHENTICATED\"}}", refusal.http_status);
+  soup_server_message_set_status (msg, refusal.http_status, nullptr);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body,
+      strlen (body));
+}
+
+void
 LiveServer::on_websocket (SoupServer *, SoupServerMessage *msg, const char *path,
     SoupWebsocketConnection *connection, gpointer user_data)
 {
@@ -272,6 +252,11 @@ LiveServer::accept (SoupServerMessage *msg, const char *path, SoupWebsocketConne
   const bool known_path = parse_route (path != nullptr ? path : "", route);
   if (!known_path)
     route.api_version = "v1beta";
+  /* HTTP refusals happened in on_handshake; what is left closes after the
+   * upgrade. Checked before the session exists: it also notes express mode. */
+  Refusal refusal;
+  if (known_path)
+    refusal = check_credentials (route, msg, policy_of (config_));
   auto session = std::make_shared<ServerSession> (*this, connection, route, next_connection_++);
   session->start ();
   sessions_[session.get ()] = session;
@@ -282,11 +267,11 @@ LiveServer::accept (SoupServerMessage *msg, const char *path, SoupWebsocketConne
     return;
   }
 
-  std::string credential = find_credential (msg);
-  if (credential.empty ())
-    session->close (1008, kMissingCredential);
-  else if (credential == config_.reject_key)
-    session->close (1007, "API key not valid. Please pass a valid API key.");
+  if (refusal.close_code != 0) {
+    log ("refusing the %s session: close %d %s", route_kind_name (route.kind),
+        refusal.close_code, refusal.reason.c_str ());
+    session->close (refusal.close_code, refusal.reason);
+  }
 }
 
 }  // namespace gemlive::server

@@ -9,7 +9,9 @@
  */
 #pragma once
 
+#include "backend_routes.h"
 #include "scenario.h"
+#include "slow_pong.h"
 #include "speech_synth.h"
 
 #include <gio/gio.h>
@@ -33,8 +35,14 @@ struct ServerConfig {
   std::string record_path;
   bool realtime = true;             /* pace reply audio at real time; false = --fast */
   std::string reject_key = "invalid";
+  /* issue 7: --api-key, --access-token, --app-check-token (backend_routes.h);
+   * empty = any non-empty credential is accepted. */
+  std::string valid_api_key;
+  std::string valid_access_token;
+  std::string valid_app_check_token;
   std::vector<std::string> known_models;  /* empty = the built-in list; "*" accepts any */
   bool strict_tool_audio = false;
+  int pong_delay_ms = 0;  /* --pong-delay-ms: answer pings this late (slow_pong.h) */
   bool verbose = false;
   Scenario scenario;
 };
@@ -47,11 +55,7 @@ struct Conversation {
   ServerSession *attached = nullptr;  /* the connection serving it, if any */
 };
 
-/* The request path and credential, as the routing layer understood them. */
-struct RouteInfo {
-  std::string api_version;  /* from the path: v1beta, v1alpha, v1, v1beta1 */
-  bool vertex = false;
-};
+/* RouteInfo: backend_routes.h */
 
 class LiveServer {
 public:
@@ -78,12 +82,15 @@ public:
   void session_closed (ServerSession *session);
 
 private:
+  static void on_handshake (SoupServer *soup, SoupServerMessage *msg, const char *path,
+      GHashTable *query, gpointer user_data);
   static void on_websocket (SoupServer *soup, SoupServerMessage *msg, const char *path,
       SoupWebsocketConnection *connection, gpointer user_data);
   void accept (SoupServerMessage *msg, const char *path, SoupWebsocketConnection *connection);
 
   ServerConfig config_;
   SoupServer *soup_ = nullptr;
+  std::unique_ptr<SlowPongListener> slow_pong_;  /* instead of soup_server_listen with --pong-delay-ms */
   SpeechSynth synth_;
   FILE *record_ = nullptr;
   std::map<ServerSession *, std::shared_ptr<ServerSession>> sessions_;

@@ -32,7 +32,8 @@ parse_args (int argc, char **argv, ServerConfig &config)
 {
   gchar *host = nullptr, *tls_cert = nullptr, *tls_key = nullptr, *scenario = nullptr;
   gchar *record = nullptr, *reject_key = nullptr, *known_models = nullptr;
-  gint port = 0;
+  gchar *api_key = nullptr, *access_token = nullptr, *app_check_token = nullptr;
+  gint port = 0, pong_delay_ms = 0;
   gboolean fast = FALSE, realtime = FALSE, strict_tool_audio = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
     {"host", 0, 0, G_OPTION_ARG_STRING, &host, "Address to listen on (default 127.0.0.1)", "ADDR"},
@@ -49,11 +50,19 @@ parse_args (int argc, char **argv, ServerConfig &config)
         nullptr},
     {"reject-key", 0, 0, G_OPTION_ARG_STRING, &reject_key,
         "API key refused as invalid (default \"invalid\")", "KEY"},
+    {"api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
+        "The only valid API key (Gemini API, Vertex express, Firebase); default: any", "KEY"},
+    {"access-token", 0, 0, G_OPTION_ARG_STRING, &access_token,
+        "The only valid Vertex AI bearer token; default: any", "TOKEN"},
+    {"app-check-token", 0, 0, G_OPTION_ARG_STRING, &app_check_token,
+        "The only valid Firebase App Check token; default: any (but one is required)", "TOKEN"},
     {"known-models", 0, 0, G_OPTION_ARG_STRING, &known_models,
         "Comma-separated model IDs to accept (\"*\" = any; default: the documented Live models)",
         "LIST"},
     {"strict-tool-audio", 0, 0, G_OPTION_ARG_NONE, &strict_tool_audio,
         "Close with 1008 when audio streams during an unanswered blocking tool call", nullptr},
+    {"pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay_ms,
+        "Answer WebSocket pings this late, as the service does (8000-30000 seen; default 0)", "N"},
     {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log session events to stderr", nullptr},
     {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -73,6 +82,9 @@ parse_args (int argc, char **argv, ServerConfig &config)
   } else if (port < 0 || port > 65535) {
     g_printerr ("gemini-live-server: --port must be 0-65535\n");
     ok = false;
+  } else if (pong_delay_ms < 0) {
+    g_printerr ("gemini-live-server: --pong-delay-ms must not be negative\n");
+    ok = false;
   }
   g_option_context_free (context);
 
@@ -86,6 +98,9 @@ parse_args (int argc, char **argv, ServerConfig &config)
     config.realtime = !fast;
     if (reject_key != nullptr)
       config.reject_key = reject_key;
+    config.valid_api_key = api_key != nullptr ? api_key : "";
+    config.valid_access_token = access_token != nullptr ? access_token : "";
+    config.valid_app_check_token = app_check_token != nullptr ? app_check_token : "";
     if (known_models != nullptr) {
       gchar **names = g_strsplit (known_models, ",", -1);
       for (gchar **n = names; *n != nullptr; n++) {
@@ -100,6 +115,7 @@ parse_args (int argc, char **argv, ServerConfig &config)
       }
     }
     config.strict_tool_audio = strict_tool_audio;
+    config.pong_delay_ms = pong_delay_ms;
     config.verbose = verbose;
     if (ok && scenario != nullptr) {
       std::string why;
@@ -109,7 +125,8 @@ parse_args (int argc, char **argv, ServerConfig &config)
       }
     }
   }
-  for (gchar *s : {host, tls_cert, tls_key, scenario, record, reject_key, known_models})
+  for (gchar *s : {host, tls_cert, tls_key, scenario, record, reject_key, known_models, api_key,
+           access_token, app_check_token})
     g_free (s);
   return ok;
 }

@@ -245,8 +245,12 @@ ServerSession::handle_setup (JsonObject *setup)
     invalid_argument ("setup.model is missing");
     return;
   }
-  auto slash = model.rfind ("models/");
-  std::string model_id = slash == std::string::npos ? model : model.substr (slash + 7);
+  /* issue 7: each backend's resource name form (backend_routes.h). */
+  std::string model_id, wrong_form;
+  if (!model_id_for_route (route_, model, model_id, wrong_form)) {
+    close (1008, wrong_form);
+    return;
+  }
   if (!server_.model_known (model_id)) {
     close (1008, "models/" + model_id + " is not found for API version " + route_.api_version +
         ", or is not supported for bidiGenerateContent");
@@ -370,6 +374,7 @@ ServerSession::handle_realtime_input (JsonObject *input)
       return;
     }
     manual_activity_ = true;
+    turn_audio_.clear ();
     user_speech_started ();
   } else if (client_member (input, "activityEnd") != nullptr) {
     if (automatic_activity_) {
@@ -421,6 +426,14 @@ ServerSession::handle_audio (JsonObject *blob)
   for (size_t i = 0; i < samples; i++)
     pcm16[i] = static_cast<int16_t> (pcm[2 * i] | (pcm[2 * i + 1] << 8));
   g_free (pcm);
+  if (SpeechRecognizer::built ()) {
+    /* Automatic detection keeps a lead-in before speech; manual activity
+     * takes exactly what lies between activityStart and activityEnd. */
+    if (automatic_activity_)
+      turn_audio_.feed (pcm16.data (), samples, rate, speech_in_turn_);
+    else if (manual_activity_)
+      turn_audio_.feed (pcm16.data (), samples, rate, true);
+  }
 
   if (!automatic_activity_) {
     if (manual_activity_ || turn_includes_all_input_)
@@ -463,6 +476,12 @@ ServerSession::end_user_turn (UserTurn turn)
 {
   speech_in_turn_ = false;
   turn_audio_ms_ = 0;
+  if (turn.source == UserTurn::Source::AUDIO && SpeechRecognizer::built ()) {
+    if (turn_audio_.truncated ())
+      server_.log ("%s: turn longer than %" G_GINT64_FORMAT " s; recognizing its start only",
+          tag_.c_str (), TurnAudio::kMaxTurnMs / 1000);
+    turn.audio = turn_audio_.take ();
+  }
   if (reply_state_ != ReplyState::IDLE) {
     /* NO_INTERRUPTION (or a reply waiting for a tool): answer this turn next. */
     pending_turns_.push_back (std::move (turn));

@@ -12,6 +12,7 @@
 
 #include "live_server.h"
 #include "scenario.h"
+#include "speech_recognizer.h"
 #include "speech_synth.h"
 #include "vad.h"
 
@@ -31,6 +32,7 @@ struct UserTurn {
   enum class Source { AUDIO, TEXT } source = Source::AUDIO;
   std::string text;        /* TEXT: what was typed */
   int64_t audio_ms = 0;    /* AUDIO: how much audio the turn covered */
+  std::vector<AudioChunk> audio;  /* AUDIO, with pocketsphinx: the samples, for recognition */
 };
 
 class ServerSession : public std::enable_shared_from_this<ServerSession> {
@@ -48,7 +50,7 @@ public:
 
 private:
   enum class Phase { AWAIT_SETUP, READY, CLOSED };
-  enum class ReplyState { IDLE, STALLING, WAITING_TOOL, SYNTHESIZING, STREAMING };
+  enum class ReplyState { IDLE, RECOGNIZING, STALLING, WAITING_TOOL, SYNTHESIZING, STREAMING };
 
   static void on_message (SoupWebsocketConnection *c, gint type, GBytes *message, gpointer data);
   static void on_closed (SoupWebsocketConnection *c, gpointer data);
@@ -67,6 +69,9 @@ private:
 
   /* reply side */
   void begin_reply (const UserTurn &turn);
+  void recognize_turn ();
+  void on_recognized (Recognition result);
+  void reply_to_transcript ();
   void continue_after_stall ();
   void send_tool_calls ();
   void tool_calls_resolved (bool cancelled);
@@ -108,6 +113,7 @@ private:
   int64_t turn_audio_ms_ = 0;
   int64_t pending_audio_ms_ = 0;  /* audio before speech, counted with TURN_INCLUDES_ALL_INPUT */
   guint64 video_frames_ = 0;
+  TurnAudio turn_audio_;  /* with pocketsphinx: the current turn's audio and its lead-in */
   std::deque<UserTurn> pending_turns_;  /* turns that ended while a reply was still running */
 
   /* reply state */
@@ -115,6 +121,7 @@ private:
   guint64 reply_generation_ = 0;  /* tells a late synthesis result from the current one */
   ScenarioTurn turn_;
   UserTurn user_turn_;
+  std::string heard_;  /* what the user said: typed, scripted transcript, or recognized */
   std::set<std::string> pending_tool_ids_;
   bool blocking_tool_pending_ = false;
   SynthResult speech_;

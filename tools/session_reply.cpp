@@ -45,13 +45,60 @@ ServerSession::begin_reply (const UserTurn &turn)
   server_.log ("%s: turn %zu ended (%s)", tag_.c_str (), conversation_->turns_done + 1,
       turn.source == UserTurn::Source::TEXT ? "text" : "audio");
 
-  std::string heard = turn.source == UserTurn::Source::TEXT ? turn.text : turn_.transcript.value_or ("");
-  conversation_->history.push_back ("user: " + heard);
+  heard_ = turn.source == UserTurn::Source::TEXT ? turn.text : turn_.transcript.value_or ("");
 
   if (!turn_.fault.mid_reply && !inject_fault (turn_.fault))
     return;
-  if (input_transcription_ && turn.source == UserTurn::Source::AUDIO && turn_.transcript)
-    send (msg_input_transcription (*turn_.transcript));
+  /* A scripted transcript wins over recognition, so scripted tests stay exact. */
+  if (turn.source == UserTurn::Source::AUDIO && !turn_.transcript && !turn.audio.empty () &&
+      SpeechRecognizer::built ()) {
+    recognize_turn ();
+    return;
+  }
+  reply_to_transcript ();
+}
+
+void
+ServerSession::recognize_turn ()
+{
+  reply_state_ = ReplyState::RECOGNIZING;
+  std::weak_ptr<ServerSession> weak = weak_from_this ();
+  const guint64 generation = reply_generation_;
+  SpeechRecognizer::shared ().recognize (std::move (user_turn_.audio), g_main_context_default (),
+      [weak, generation] (Recognition result) {
+        auto self = weak.lock ();
+        if (self && self->reply_generation_ == generation)
+          self->on_recognized (std::move (result));
+      });
+  user_turn_.audio.clear ();
+}
+
+void
+ServerSession::on_recognized (Recognition result)
+{
+  if (phase_ == Phase::CLOSED || reply_state_ != ReplyState::RECOGNIZING)
+    return;
+  reply_state_ = ReplyState::STALLING;
+  if (!result.error.empty ()) {
+    server_.log ("%s: %s", tag_.c_str (), result.error.c_str ());
+  } else if (result.text.empty ()) {
+    server_.log ("%s: recognized no words in the turn", tag_.c_str ());
+  } else {
+    heard_ = result.text;
+    heard_[0] = g_ascii_toupper (heard_[0]);  /* pocketsphinx answers in lower case */
+    server_.log ("%s: recognized \"%s\"", tag_.c_str (), heard_.c_str ());
+  }
+  reply_to_transcript ();
+}
+
+/* The turn's content is known (typed, scripted or recognized): transcribe it
+ * and answer, after the scripted stall. */
+void
+ServerSession::reply_to_transcript ()
+{
+  conversation_->history.push_back ("user: " + heard_);
+  if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ())
+    send (msg_input_transcription (heard_));
 
   if (turn_.stall_ms > 0) {
     stall_timer_ = g_timeout_add (static_cast<guint> (turn_.stall_ms),
@@ -79,8 +126,8 @@ ServerSession::continue_after_stall ()
     text = *turn_.reply;
   } else if (user_turn_.source == UserTurn::Source::TEXT && !user_turn_.text.empty ()) {
     text = "You said: " + user_turn_.text + ". " + kServerSignature;
-  } else if (turn_.transcript) {
-    text = "You said: " + *turn_.transcript + ". " + kServerSignature;
+  } else if (!heard_.empty ()) {
+    text = "You said: " + heard_ + ". " + kServerSignature;
   } else {
     text = server_.config ().scenario.default_reply;
   }

@@ -497,6 +497,12 @@ build_connection_request (const EndpointConfig &config, ConnectionRequest &out, 
     return false;
   }
 
+  if (!config.tls_ca_file.empty () && g_ascii_strcasecmp (scheme.c_str (), "wss") != 0) {
+    error = "tls-ca-file is set, but the endpoint \"" + shown
+            + "\" is not wss:// (a CA file only applies to TLS connections)";
+    return false;
+  }
+
   /* A base path (a proxy mounted below /) is kept; its trailing slashes are
    * dropped so the result never has "//ws". */
   std::string path = g_uri_get_path (base.get ());
@@ -511,6 +517,7 @@ build_connection_request (const EndpointConfig &config, ConnectionRequest &out, 
   out.headers.emplace_back (API_CLIENT_HEADER, API_CLIENT_VALUE);
   out.backend = config.backend;
   out.credentials = route.credentials;
+  out.tls_ca_file = config.tls_ca_file;
   return true;
 }
 

@@ -73,6 +73,9 @@ struct EndpointConfig {
   /* firebase-*: optional, headers X-Firebase-AppId / X-Firebase-AppVersion. */
   std::string firebase_app_id;
   std::string firebase_app_version;
+  /* Every backend, wss:// only: a PEM file of CA certificates trusted in
+   * addition to the system's (a private PKI). Verification stays on. */
+  std::string tls_ca_file;
 };
 
 struct ConnectionRequest {
@@ -84,6 +87,8 @@ struct ConnectionRequest {
   /* What authenticates this request, for a refused handshake (401/403):
    * e.g. "the App Check token or the Firebase API key". Never a secret. */
   std::string credentials;
+  /* EndpointConfig::tls_ca_file, for the TLS handshake (empty: system CAs only). */
+  std::string tls_ca_file;
 };
 
 /* Fails (returns false, fills error) when a setting the backend needs is

@@ -23,11 +23,21 @@
  * Lifetime: Core is shared between the LiveSession and the pending async
  * connect (which may complete after stop ()); stop () runs synchronously on
  * the network thread and sets `stopped`, after which no callback reaches
- * the listener. Reconnection (a later issue) slots in as a second call to
- * open_connection () from on_closed () instead of end ().
+ * the listener.
+ *
+ * Reconnection (all on the network thread): a connection that ends is
+ * classified by reconnect_policy.h. goAway starts a planned resumption after
+ * the reply in progress, or when half of timeLeft (at most 5 s before the
+ * deadline) is left: the old socket is closed first (the service refuses a
+ * resumption while it is open), and the new one is opened once it is closed
+ * (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
+ * `ready` is false, so send () keeps frames in the outbox (bounded); they go
+ * out right after the next setupComplete, before anything newer.
  */
 #include "live/live_session.h"
+#include "live/tls_trust.h"
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 
@@ -37,6 +47,8 @@ namespace {
 
 /* Server frames can carry seconds of audio; libsoup's default is 128 KiB. */
 constexpr guint64 MAX_INCOMING_PAYLOAD = 16 * 1024 * 1024;
+/* How long a planned resumption waits for the old socket's close handshake. */
+constexpr gint64 CLOSE_WAIT_MS = 2000;
 
 std::string
 host_port_of (const std::string &url)
@@ -60,20 +72,21 @@ host_port_of (const std::string &url)
 }  // namespace
 
 struct LiveSession::Core : public std::enable_shared_from_this<Core> {
-  Core (NetworkThread &t, SessionListener &l, ConnectionRequest r, SetupConfig s, size_t max)
-      : thread (t), listener (l), request (std::move (r)), setup (std::move (s)),
-        max_pending (max), host_port (host_port_of (request.url))
+  Core (NetworkThread &t, SessionListener &l, RequestProvider p, SetupConfig s,
+      SessionOptions o)
+      : thread (t), listener (l), provider (std::move (p)), setup (std::move (s)),
+        options (o), backoff (o.reconnect, g_get_real_time () ^ g_random_int ()),
+        handle (setup.resumption_handle), shared_handle (handle)
   {
   }
 
-  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, ENDED };
+  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, WAITING, ENDED };
 
   NetworkThread &thread;
   SessionListener &listener;
-  const ConnectionRequest request;
-  const SetupConfig setup;
-  const size_t max_pending;
-  const std::string host_port;
+  const RequestProvider provider;
+  SetupConfig setup;  /* network thread: the handle changes per connection */
+  const SessionOptions options;
 
   /* network thread */
   State state = State::IDLE;
@@ -81,18 +94,32 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   SoupMessage *message = nullptr;
   SoupWebsocketConnection *conn = nullptr;
   GCancellable *cancellable = nullptr;
+  std::string host_port;
   std::string last_error;
   guint64 dropped_reported = 0;
   std::unique_ptr<Alarm> wake;
+  std::unique_ptr<Alarm> retry_alarm;    /* opens the next connection */
+  std::unique_ptr<Alarm> go_away_alarm;  /* resumes when goAway's time runs short */
+  Backoff backoff;
+  std::string handle;           /* newest resumable handle */
+  bool ever_ready = false;      /* some connection reached setupComplete */
+  bool sent_handle = false;     /* this connection's setup carried a handle */
+  GoAwayPlanner go_away_plan;   /* of this connection */
+  unsigned attempts = 0;        /* consecutive failed reconnections */
+  guint wait_generation = 0;    /* tells a stale close callback from the current wait */
+  std::string resume_reason;    /* of the reconnection in progress */
+  bool resume_fresh = false;
 
   /* any thread, under lock */
-  std::mutex lock;
+  mutable std::mutex lock;
   std::deque<std::string> outbox;
   bool accepting = true;
   bool ready = false;
+  std::string shared_handle;
 
   std::atomic<guint64> unparsable {0};
   std::atomic<guint64> dropped {0};
+  std::atomic<guint64> reconnections {0};
 
   void open_connection ();
   static void on_connected (GObject *source, GAsyncResult *result, gpointer data);
@@ -100,10 +127,20 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   static void on_closed (SoupWebsocketConnection *c, gpointer data);
   static void on_error (SoupWebsocketConnection *c, GError *error, gpointer data);
   void handle_frame (GBytes *bytes);
+  void setup_completed ();
+  void resume_planned (const std::string &why);
+  void connection_ended (SessionEnd info);
+  void wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice);
+  void connect_if_waiting (guint generation);
   void flush_outbox ();
   void end (SessionEnd info);
-  void release_connection ();
+  void release_connection (std::function<void ()> on_closed = nullptr);
   void shutdown ();
+  void set_ready (bool value)
+  {
+    std::lock_guard<std::mutex> guard (lock);
+    ready = value;
+  }
   void log (LogLevel level, const std::string &text)
   {
     if (!stopped)
@@ -115,20 +152,44 @@ void
 LiveSession::Core::open_connection ()
 {
   state = State::CONNECTING;
+  ConnectionRequest request;
+  std::string error;
+  if (!provider (request, error)) {
+    SessionEnd info;
+    info.kind = SessionEnd::Kind::REQUEST_FAILED;
+    info.detail = error;
+    connection_ended (std::move (info));
+    return;
+  }
+  host_port = host_port_of (request.url);
   message = soup_message_new ("GET", request.url.c_str ());
   if (!message) {
     SessionEnd info;
     info.kind = SessionEnd::Kind::UNREACHABLE;
     info.detail = "the endpoint URL is not valid";
-    end (std::move (info));
+    connection_ended (std::move (info));
     return;
   }
   auto headers = soup_message_get_request_headers (message);
   for (const auto &header : request.headers)
     soup_message_headers_replace (headers, header.first.c_str (), header.second.c_str ());
+  /* issue 7: a private CA (tls-ca-file) for this handshake only. */
+  if (!apply_tls_ca_file (message, request.tls_ca_file, error)) {
+    SessionEnd info;
+    info.kind = SessionEnd::Kind::REQUEST_FAILED;
+    info.detail = error;
+    g_clear_object (&message);
+    connection_ended (std::move (info));
+    return;
+  }
 
+  setup.resumption_handle = handle;
+  sent_handle = !handle.empty ();
+  go_away_plan.reset ();
+  last_error.clear ();
   cancellable = g_cancellable_new ();
-  log (LogLevel::INFO, "connecting to " + request.redacted_url);
+  log (LogLevel::INFO, "connecting to " + request.redacted_url
+      + (sent_handle ? " (resuming the session)" : ""));
   soup_session_websocket_connect_async (thread.soup_session (), message, nullptr, nullptr,
       G_PRIORITY_DEFAULT, cancellable, on_connected,
       new std::shared_ptr<Core> (shared_from_this ()));
@@ -144,7 +205,7 @@ LiveSession::Core::on_connected (GObject *source, GAsyncResult *result, gpointer
   GError *error = nullptr;
   SoupWebsocketConnection *conn =
       soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (self->stopped) {
+  if (self->stopped || self->state != State::CONNECTING) {
     if (conn)
       self->thread.retire_connection (conn);
     g_clear_error (&error);
@@ -163,13 +224,16 @@ LiveSession::Core::on_connected (GObject *source, GAsyncResult *result, gpointer
       info.kind = SessionEnd::Kind::UNREACHABLE;
     }
     g_clear_error (&error);
-    self->end (std::move (info));
+    self->connection_ended (std::move (info));
     return;
   }
 
   self->conn = conn;
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_PAYLOAD);
-  /* No keepalive: the service answers pings after 8-30 s. */
+  /* No keepalive: the service answers pings after 8-30 s, and a client-side
+   * pong timeout kills healthy sessions. A dead peer shows up as a failed
+   * write or a TCP error instead. */
+  soup_websocket_connection_set_keepalive_interval (conn, 0);
   g_signal_connect (conn, "message", G_CALLBACK (on_message), self.get ());
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self.get ());
   g_signal_connect (conn, "error", G_CALLBACK (on_error), self.get ());
@@ -211,17 +275,169 @@ LiveSession::Core::handle_frame (GBytes *bytes)
   }
 
   if (message.setup_complete && state == State::AWAITING_SETUP) {
-    state = State::READY;
-    {
-      std::lock_guard<std::mutex> guard (lock);
-      ready = true;
-    }
-    flush_outbox ();
-    listener.on_setup_complete ();
+    setup_completed ();
     if (stopped)
       return;
   }
+  if (message.resumption_update && message.resumption_update->resumable
+      && !message.resumption_update->new_handle.empty ()) {
+    handle = message.resumption_update->new_handle;
+    std::lock_guard<std::mutex> guard (lock);
+    shared_handle = handle;
+  }
+  /* Before the listener may move the audio out. */
+  GoAwayPlanner::Decision plan = go_away_plan.on_message (message);
+
   listener.on_server_message (message);
+  if (stopped || state != State::READY)
+    return;
+  switch (plan.step) {
+    case GoAwayPlanner::Step::NONE:
+      break;
+    case GoAwayPlanner::Step::RESUME_NOW:
+      resume_planned (message.go_away ? "goAway" : "goAway (after the reply)");
+      break;
+    case GoAwayPlanner::Step::RESUME_AFTER:
+      log (LogLevel::INFO, "goAway: resuming after the reply, at the latest in "
+          + std::to_string (plan.delay_ms) + " ms");
+      go_away_alarm->fire_at (g_get_monotonic_time () + plan.delay_ms * 1000);
+      break;
+  }
+}
+
+void
+LiveSession::Core::setup_completed ()
+{
+  state = State::READY;
+  attempts = 0;
+  const bool first = !ever_ready;
+  ever_ready = true;
+  set_ready (true);
+  flush_outbox ();
+  if (first)
+    listener.on_setup_complete ();
+  /* A reconnection, or a first connection whose handle was refused. */
+  if (resume_reason.empty () || stopped)
+    return;
+  ResumeNotice notice;
+  notice.reason = resume_reason;
+  notice.context_kept = sent_handle;
+  resume_reason.clear ();
+  resume_fresh = false;
+  log (LogLevel::INFO, std::string ("reconnected (") + (sent_handle ? "session resumed" :
+          "fresh session") + "): " + notice.reason);
+  listener.on_resumed (notice);
+}
+
+/* goAway: close the old connection first, then resume with the newest handle. */
+void
+LiveSession::Core::resume_planned (const std::string &why)
+{
+  if (state != State::READY)
+    return;
+  go_away_alarm->cancel ();
+  ReconnectNotice notice;
+  notice.reason = why;
+  notice.planned = true;
+  notice.with_handle = !handle.empty ();
+  state = State::WAITING;
+  set_ready (false);
+  resume_reason = why;
+  guint generation = ++wait_generation;
+  listener.on_reconnecting (notice);
+  if (stopped)
+    return;
+  std::weak_ptr<Core> weak = shared_from_this ();
+  release_connection ([weak, generation] {
+    if (auto self = weak.lock ())
+      self->connect_if_waiting (generation);
+  });
+  retry_alarm->cancel ();
+  retry_alarm->fire_at (g_get_monotonic_time () + CLOSE_WAIT_MS * 1000);
+}
+
+void
+LiveSession::Core::connection_ended (SessionEnd info)
+{
+  info.after_setup = state == State::READY;
+  info.host_port = host_port;
+  info.reconnect_attempts = attempts;
+  release_connection ();
+  if (stopped)
+    return;
+  go_away_alarm->cancel ();
+
+  EndContext context;
+  context.go_away_received = go_away_plan.go_away_received ();
+  context.sent_handle = sent_handle;
+  context.ever_ready = ever_ready;
+  const std::string why = describe_end (info);
+  ReconnectNotice notice;
+  notice.reason = why;
+  notice.with_handle = !handle.empty ();
+  notice.max_attempts = options.reconnect.max_attempts;
+
+  switch (classify_end (info, context)) {
+    case EndAction::RESUME_NOW:
+      notice.planned = true;
+      notice.reason = "goAway (" + why + ")";
+      wait_and_reconnect (0, std::move (notice));
+      return;
+    case EndAction::FRESH_SESSION:
+      log (LogLevel::WARNING, "the resumption handle was refused (" + why
+          + "): starting a fresh session");
+      handle.clear ();
+      {
+        std::lock_guard<std::mutex> guard (lock);
+        shared_handle.clear ();
+      }
+      notice.with_handle = false;
+      notice.fresh_fallback = true;
+      notice.reason = "resumption refused (" + why + "): fresh session, context lost";
+      wait_and_reconnect (0, std::move (notice));
+      return;
+    case EndAction::RETRY:
+      if (attempts < options.reconnect.max_attempts) {
+        attempts++;
+        notice.attempt = attempts;
+        notice.delay_ms = backoff.delay_ms (attempts);
+        unsigned delay = notice.delay_ms;
+        log (LogLevel::WARNING, "connection lost (" + why + "): reconnecting in "
+            + std::to_string (delay) + " ms, attempt " + std::to_string (attempts) + " of "
+            + std::to_string (options.reconnect.max_attempts));
+        wait_and_reconnect (delay, std::move (notice));
+        return;
+      }
+      break;
+    case EndAction::FAIL:
+      break;
+  }
+  end (std::move (info));
+}
+
+void
+LiveSession::Core::wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice)
+{
+  state = State::WAITING;
+  set_ready (false);
+  resume_reason = notice.reason;
+  resume_fresh = notice.fresh_fallback;
+  wait_generation++;
+  listener.on_reconnecting (notice);
+  if (stopped)
+    return;
+  retry_alarm->cancel ();
+  retry_alarm->fire_at (g_get_monotonic_time () + (gint64) delay_ms * 1000);
+}
+
+void
+LiveSession::Core::connect_if_waiting (guint generation)
+{
+  if (stopped || state != State::WAITING || generation != wait_generation)
+    return;
+  retry_alarm->cancel ();
+  reconnections++;
+  open_connection ();
 }
 
 void
@@ -237,12 +453,18 @@ LiveSession::Core::flush_outbox ()
   guint64 dropped_now = dropped.load ();
   if (dropped_now != dropped_reported) {
     log (LogLevel::WARNING, "dropped " + std::to_string (dropped_now - dropped_reported)
-        + " oldest client frames: more than " + std::to_string (max_pending)
+        + " oldest client frames: more than " + std::to_string (options.max_pending_frames)
         + " were waiting for the connection");
+    listener.on_input_dropped (dropped_now - dropped_reported, options.max_pending_frames);
     dropped_reported = dropped_now;
   }
-  if (!conn || soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (!conn || soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN) {
+    /* Not sent: put back in front, so a reconnection sends them first. */
+    std::lock_guard<std::mutex> guard (lock);
+    for (auto it = batch.rbegin (); it != batch.rend (); ++it)
+      outbox.push_front (std::move (*it));
     return;
+  }
   for (const auto &frame : batch)
     soup_websocket_connection_send_text (conn, frame.c_str ());
 }
@@ -268,14 +490,12 @@ LiveSession::Core::on_closed (SoupWebsocketConnection *c, gpointer data)
   const char *reason = soup_websocket_connection_get_close_data (c);
   info.reason = reason ? reason : "";
   info.detail = self->last_error;
-  self->end (std::move (info));
+  self->connection_ended (std::move (info));
 }
 
 void
 LiveSession::Core::end (SessionEnd info)
 {
-  info.after_setup = state == State::READY;
-  info.host_port = host_port;
   state = State::ENDED;
   {
     std::lock_guard<std::mutex> guard (lock);
@@ -289,7 +509,7 @@ LiveSession::Core::end (SessionEnd info)
 }
 
 void
-LiveSession::Core::release_connection ()
+LiveSession::Core::release_connection (std::function<void ()> on_closed)
 {
   if (cancellable) {
     g_cancellable_cancel (cancellable);
@@ -299,8 +519,10 @@ LiveSession::Core::release_connection ()
     g_signal_handlers_disconnect_by_data (conn, this);
     /* retire_connection closes it if still open and unrefs it later, never
      * inside its own signal emission. */
-    thread.retire_connection (conn);
+    thread.retire_connection (conn, std::move (on_closed));
     conn = nullptr;
+  } else if (on_closed) {
+    thread.invoke (std::move (on_closed));
   }
   g_clear_object (&message);
 }
@@ -318,20 +540,37 @@ LiveSession::Core::shutdown ()
     outbox.clear ();
   }
   wake.reset ();
+  retry_alarm.reset ();
+  go_away_alarm.reset ();
   release_connection ();
   state = State::ENDED;
 }
 
 /* --- LiveSession --- */
 
-LiveSession::LiveSession (SessionListener &listener, ConnectionRequest request,
-    SetupConfig setup, size_t max_pending_frames)
+LiveSession::LiveSession (SessionListener &listener, RequestProvider provider,
+    SetupConfig setup, SessionOptions options)
     : thread_ (NetworkThread::acquire ())
 {
-  core_ = std::make_shared<Core> (*thread_, listener, std::move (request), std::move (setup),
-      max_pending_frames);
+  core_ = std::make_shared<Core> (*thread_, listener, std::move (provider), std::move (setup),
+      options);
   Core *core = core_.get ();
   core_->wake = std::make_unique<Alarm> (*thread_, [core] { core->flush_outbox (); });
+  core_->retry_alarm = std::make_unique<Alarm> (*thread_,
+      [core] { core->connect_if_waiting (core->wait_generation); });
+  core_->go_away_alarm = std::make_unique<Alarm> (*thread_,
+      [core] { core->resume_planned ("goAway (time running out)"); });
+}
+
+LiveSession::LiveSession (SessionListener &listener, ConnectionRequest request,
+    SetupConfig setup, SessionOptions options)
+    : LiveSession (listener,
+          RequestProvider ([request] (ConnectionRequest &out, std::string &) {
+            out = request;
+            return true;
+          }),
+          std::move (setup), options)
+{
 }
 
 LiveSession::~LiveSession ()
@@ -358,7 +597,7 @@ LiveSession::send (std::string frame)
   std::lock_guard<std::mutex> guard (core_->lock);
   if (!core_->accepting)
     return;
-  if (core_->outbox.size () >= core_->max_pending) {
+  if (core_->outbox.size () >= core_->options.max_pending_frames) {
     core_->outbox.pop_front ();
     core_->dropped++;
   }
@@ -385,6 +624,19 @@ guint64
 LiveSession::dropped_frames () const
 {
   return core_->dropped.load ();
+}
+
+std::string
+LiveSession::resumption_handle () const
+{
+  std::lock_guard<std::mutex> guard (core_->lock);
+  return core_->shared_handle;
+}
+
+guint64
+LiveSession::reconnections () const
+{
+  return core_->reconnections.load ();
 }
 
 }  // namespace gemlive

@@ -10,51 +10,83 @@
 #include "live/endpoint.h"
 #include "live/network_thread.h"
 #include "live/protocol.h"
+#include "live/reconnect_policy.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
 namespace gemlive {
 
-/* How a session ended (never reported after stop () returned). */
-struct SessionEnd {
-  enum class Kind {
-    UNREACHABLE,        /* no TCP/TLS connection: see detail */
-    HANDSHAKE_REFUSED,  /* HTTP answered the upgrade with http_status */
-    CLOSED,             /* the WebSocket closed: close_code + reason */
-  };
-  Kind kind = Kind::CLOSED;
-  bool after_setup = false;   /* setupComplete had been received */
-  int close_code = 0;         /* CLOSED: the peer's code; 1006 when no close frame came */
-  std::string reason;         /* CLOSED: the peer's close reason, verbatim (may be empty) */
-  unsigned http_status = 0;   /* HANDSHAKE_REFUSED */
-  std::string detail;         /* transport error text from GIO/libsoup */
-  std::string host_port;      /* "host:port" that was dialled */
+enum class LogLevel { DEBUG, INFO, WARNING };
+
+/* A reconnection is starting (posted before the old connection is gone). */
+struct ReconnectNotice {
+  std::string reason;          /* why: "goAway" or describe_end () of the lost connection */
+  unsigned attempt = 0;        /* 1-based retry after a failure; 0 for a planned resumption */
+  unsigned max_attempts = 0;
+  unsigned delay_ms = 0;       /* wait before connecting */
+  bool with_handle = false;    /* resuming the same conversation (context kept) */
+  bool planned = false;        /* after goAway: the expected end of a connection */
+  bool fresh_fallback = false; /* the handle was refused: a fresh session, context lost */
 };
 
-enum class LogLevel { DEBUG, INFO, WARNING };
+/* A reconnection reached setupComplete. */
+struct ResumeNotice {
+  std::string reason;          /* the ReconnectNotice reason that started it */
+  bool context_kept = false;   /* resumed with a handle; false: a fresh session */
+};
 
 /* Every callback runs on the network thread. */
 class SessionListener {
 public:
   virtual ~SessionListener () = default;
+  /* The first connection of the session is ready. */
   virtual void on_setup_complete () = 0;
   /* The message may be consumed (audio buffers moved out). */
   virtual void on_server_message (ServerMessage &message) = 0;
+  /* The session is over: no reconnection follows. */
   virtual void on_session_end (const SessionEnd &end) = 0;
   /* Diagnostics; text never contains the API key. */
   virtual void on_log (LogLevel level, const std::string &text) = 0;
+  /* A reconnection starts; input is kept (bounded) until on_resumed. */
+  virtual void on_reconnecting (const ReconnectNotice &notice) { (void) notice; }
+  /* A later connection is ready; the kept input has just been sent. Anything
+   * tied to the old connection (an unanswered blocking tool call holding the
+   * microphone back) must be released here. */
+  virtual void on_resumed (const ResumeNotice &notice) { (void) notice; }
+  /* `frames` oldest client frames were dropped: more than `limit` were
+   * waiting for a connection. */
+  virtual void on_input_dropped (uint64_t frames, size_t limit)
+  {
+    (void) frames;
+    (void) limit;
+  }
+};
+
+/* Builds the request for every connection attempt, so credentials that expire
+ * (App Check, OAuth tokens) can be refreshed before each (re)connect. Runs on
+ * the network thread; false + error ends the session (SessionEnd::REQUEST_FAILED). */
+using RequestProvider = std::function<bool (ConnectionRequest &request, std::string &error)>;
+
+struct SessionOptions {
+  /* Frames kept while the connection is not ready (connecting, reconnecting
+   * or a slow socket); beyond this the oldest is dropped with a warning.
+   * ~20 s of 40 ms chunks. */
+  size_t max_pending_frames = 500;
+  ReconnectSettings reconnect;
 };
 
 class LiveSession {
 public:
-  /* Frames kept while the connection is not ready (or the socket is slow);
-   * beyond this the oldest is dropped with a warning. ~20 s of 40 ms chunks. */
   static constexpr size_t DEFAULT_MAX_PENDING_FRAMES = 500;
 
+  LiveSession (SessionListener &listener, RequestProvider provider, SetupConfig setup,
+      SessionOptions options = SessionOptions ());
+  /* The same request for every connection. */
   LiveSession (SessionListener &listener, ConnectionRequest request, SetupConfig setup,
-      size_t max_pending_frames = DEFAULT_MAX_PENDING_FRAMES);
+      SessionOptions options = SessionOptions ());
   /* Calls stop (). */
   ~LiveSession ();
   LiveSession (const LiveSession &) = delete;
@@ -74,6 +106,10 @@ public:
   guint64 unparsable_frames () const;
   /* Frames dropped because the pending queue overflowed. */
   guint64 dropped_frames () const;
+  /* The newest resumable handle (setup's, until the server sends one). Any thread. */
+  std::string resumption_handle () const;
+  /* Connections opened after the first (resumptions and retries). */
+  guint64 reconnections () const;
 
   NetworkThread &network_thread () { return *thread_; }
 

@@ -93,9 +93,9 @@ NetworkThread::thread_main (gpointer data)
   }
   g_main_loop_run (self->loop_);
 
-  for (auto conn : self->closing_) {
-    g_signal_handlers_disconnect_by_data (conn, self);
-    g_object_unref (conn);
+  for (auto &closing : self->closing_) {
+    g_signal_handlers_disconnect_by_data (closing.conn, self);
+    g_object_unref (closing.conn);
   }
   self->closing_.clear ();
   soup_session_abort (self->soup_session_);
@@ -114,28 +114,34 @@ NetworkThread::is_current () const
 }
 
 void
-NetworkThread::retire_connection (SoupWebsocketConnection *conn)
+NetworkThread::retire_connection (SoupWebsocketConnection *conn,
+    std::function<void ()> on_closed)
 {
   g_signal_handlers_disconnect_matched (conn, G_SIGNAL_MATCH_ID, g_signal_lookup ("message",
           SOUP_TYPE_WEBSOCKET_CONNECTION), 0, nullptr, nullptr, nullptr);
   auto state = soup_websocket_connection_get_state (conn);
   if (state == SOUP_WEBSOCKET_STATE_CLOSED) {
     g_object_unref (conn);
+    if (on_closed)
+      invoke (std::move (on_closed));
     return;
   }
   if (state == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, nullptr);
-  closing_.push_back (conn);
+  closing_.push_back (Closing {conn, std::move (on_closed)});
   g_signal_connect (conn, "closed", G_CALLBACK (+[] (SoupWebsocketConnection *c,
               gpointer data) {
         auto self = static_cast<NetworkThread *> (data);
         g_signal_handlers_disconnect_by_data (c, self);
         auto &list = self->closing_;
         for (auto it = list.begin (); it != list.end (); ++it) {
-          if (*it == c) {
+          if (it->conn == c) {
+            auto on_closed = std::move (it->on_closed);
             list.erase (it);
             /* Not from inside its own signal emission. */
             self->invoke ([c] { g_object_unref (c); });
+            if (on_closed)
+              self->invoke (std::move (on_closed));
             break;
           }
         }

@@ -36,8 +36,11 @@ public:
 
   /* Takes over a connection its owner is done with: sends the close frame
    * and drops it once the peer answered (or when the thread stops). Network
-   * thread only. */
-  void retire_connection (SoupWebsocketConnection *conn);
+   * thread only. `on_closed`, when given, runs on the network thread once the
+   * connection is closed (at once if it already is); it is dropped unrun if
+   * the thread stops first. */
+  void retire_connection (SoupWebsocketConnection *conn,
+      std::function<void ()> on_closed = nullptr);
 
   /* Runs fn on the network thread soon; never blocks. */
   void invoke (std::function<void ()> fn);
@@ -53,7 +56,11 @@ private:
   GMainLoop *loop_ = nullptr;
   GThread *thread_ = nullptr;
   SoupSession *soup_session_ = nullptr;
-  std::vector<SoupWebsocketConnection *> closing_;  /* network thread only */
+  struct Closing {
+    SoupWebsocketConnection *conn;
+    std::function<void ()> on_closed;
+  };
+  std::vector<Closing> closing_;  /* network thread only */
   std::mutex start_lock_;
   std::condition_variable started_cond_;
   bool started_ = false;

@@ -8,11 +8,15 @@
  * in snake_case are accepted, and anything unknown is reported, not fatal.
  */
 #include "live/protocol.h"
+#include "live/protocol_decode.h"
+#include "live/protocol_setup_parts.h"  /* issue 5: decode_grounding_metadata */
 
 #include <json-glib/json-glib.h>
 
 #include <cstring>
+#include <forward_list>
 #include <stdexcept>
+#include <string_view>
 
 namespace gemlive {
 
@@ -121,28 +125,62 @@ node_type_name (JsonNode *node)
   return "a number";
 }
 
+/* Where a value sits in the frame ("serverContent.modelTurn.parts[2]"): a
+ * chain of links in the callers' stack frames, spelled out only when an
+ * error or an unknown field is reported, never for a frame that decodes
+ * cleanly. A link points at its parent, so every parent must be a named
+ * variable (or ROOT_PATH), never a temporary. */
+class JsonPath {
+public:
+  constexpr JsonPath () = default;
+  JsonPath member (std::string_view name) const { return JsonPath (this, name, 0, false); }
+  JsonPath element (guint index) const { return JsonPath (this, {}, index, true); }
+
+  std::string str () const
+  {
+    if (!parent_)
+      return "";
+    std::string out = parent_->str ();
+    if (is_index_)
+      return out + "[" + std::to_string (index_) + "]";
+    return out.empty () ? std::string (name_) : out + "." + std::string (name_);
+  }
+
+private:
+  JsonPath (const JsonPath *parent, std::string_view name, guint index, bool is_index)
+      : parent_ (parent), name_ (name), index_ (index), is_index_ (is_index) {}
+
+  const JsonPath *parent_ = nullptr;
+  std::string_view name_;
+  guint index_ = 0;
+  bool is_index_ = false;
+};
+
+constexpr JsonPath ROOT_PATH;
+
 /* The members of one JSON object, keyed by their camelCase name. */
 class Fields {
 public:
-  Fields (JsonNode *node, const std::string &path) : path_ (path)
+  Fields (JsonNode *node, JsonPath path) : path_ (path)
   {
     if (!JSON_NODE_HOLDS_OBJECT (node))
-      throw DecodeError (path + " must be an object, not " + node_type_name (node));
+      throw DecodeError (path.str () + " must be an object, not " + node_type_name (node));
     JsonObject *object = json_node_get_object (node);
+    members_.reserve (json_object_get_size (object));
     JsonObjectIter iter;
     const gchar *name;
     JsonNode *member;
     json_object_iter_init (&iter, object);
     while (json_object_iter_next (&iter, &name, &member))
-      members_.emplace_back (camel_case (name), member);
+      members_.emplace_back (camel_case_name (name), member);
   }
+  Fields (const Fields &) = delete;
+  Fields &operator= (const Fields &) = delete;
 
-  const std::vector<std::pair<std::string, JsonNode *>> &all () const { return members_; }
-  const std::string &path () const { return path_; }
-  std::string path_of (const std::string &name) const
-  {
-    return path_.empty () ? name : path_ + "." + name;
-  }
+  /* Keys point into the parsed tree (or converted_); valid while both live. */
+  const std::vector<std::pair<std::string_view, JsonNode *>> &all () const { return members_; }
+  const JsonPath &path () const { return path_; }
+  std::string path_of (std::string_view name) const { return path_.member (name).str (); }
 
   JsonNode *get (const char *name) const
   {
@@ -183,12 +221,23 @@ public:
   }
 
 private:
-  std::string path_;
-  std::vector<std::pair<std::string, JsonNode *>> members_;
+  /* camelCase names pass through without a copy; only snake_case ones are
+   * converted (and kept here so the view stays valid). */
+  std::string_view camel_case_name (const gchar *name)
+  {
+    if (!strchr (name, '_'))
+      return name;
+    converted_.push_front (camel_case (name));
+    return converted_.front ();
+  }
+
+  JsonPath path_;
+  std::forward_list<std::string> converted_;
+  std::vector<std::pair<std::string_view, JsonNode *>> members_;
 };
 
 bool
-is_one_of (const std::string &key, std::initializer_list<const char *> names)
+is_one_of (std::string_view key, std::initializer_list<const char *> names)
 {
   for (const char *n : names)
     if (key == n)
@@ -214,50 +263,20 @@ read_int64 (JsonNode *node)
   return std::nullopt;
 }
 
-bool
-is_base64 (const char *text, size_t length)
-{
-  size_t padding = 0;
-  for (size_t i = 0; i < length; i++) {
-    char c = text[i];
-    if (c == '=') {
-      padding++;
-      continue;
-    }
-    bool alphabet = g_ascii_isalnum (c) || c == '+' || c == '/';
-    if (!alphabet || padding > 0)
-      return false;
-  }
-  return padding <= 2 && length % 4 == 0;
-}
-
-/* "audio/pcm;rate=24000" -> 24000; "audio/pcm" -> the default. */
-int
-audio_rate_of (const std::string &mime_type, int default_rate, const std::string &path)
-{
-  size_t pos = mime_type.find ("rate=");
-  if (pos == std::string::npos)
-    return default_rate;
-  guint64 rate;
-  std::string digits = mime_type.substr (pos + 5);
-  size_t end = digits.find (';');
-  if (end != std::string::npos)
-    digits.resize (end);
-  if (!g_ascii_string_to_unsigned (digits.c_str (), 10, 1, 768000, &rate, nullptr))
-    throw DecodeError (path + " has an invalid sample rate in \"" + mime_type + "\"");
-  return static_cast<int> (rate);
-}
-
 void
-decode_inline_data (JsonNode *node, const std::string &path, ServerMessage &msg)
+decode_inline_data (JsonNode *node, const JsonPath &path, ServerMessage &msg)
 {
   Fields blob (node, path);
   std::string mime_type = blob.string ("mimeType").value_or ("");
   if (!g_str_has_prefix (mime_type.c_str (), "audio/pcm")) {
-    msg.unknown_fields.push_back (path + "(" + mime_type + ")");
+    msg.unknown_fields.push_back (path.str () + "(" + mime_type + ")");
     return;
   }
-  msg.audio_rate = audio_rate_of (mime_type, msg.audio_rate, path + ".mimeType");
+  std::optional<int> rate = decode_internal::pcm_rate_of (mime_type, msg.audio_rate);
+  if (!rate)
+    throw DecodeError (blob.path_of ("mimeType") + " has an invalid sample rate in \""
+        + mime_type + "\"");
+  msg.audio_rate = *rate;
 
   JsonNode *data = blob.get ("data");
   if (!data) {
@@ -265,46 +284,46 @@ decode_inline_data (JsonNode *node, const std::string &path, ServerMessage &msg)
     return;
   }
   if (!JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
-    throw DecodeError (path + ".data must be a base64 string, not " + node_type_name (data));
+    throw DecodeError (blob.path_of ("data") + " must be a base64 string, not "
+        + node_type_name (data));
   const char *text = json_node_get_string (data);
   size_t length = strlen (text);
   /* g_base64_decode skips characters outside the alphabet; corrupt audio
    * must be reported, not played as noise. */
-  if (!is_base64 (text, length))
-    throw DecodeError (path + ".data is not valid base64");
-  gsize size = 0;
-  guchar *pcm = g_base64_decode (text, &size);
-  msg.audio.emplace_back (g_bytes_new_take (pcm, size));
+  if (!decode_internal::is_strict_base64 (text, length))
+    throw DecodeError (blob.path_of ("data") + " is not valid base64");
+  msg.audio.emplace_back (decode_internal::decode_base64_exact (text, length));
 }
 
 void
-decode_model_turn (JsonNode *node, const std::string &path, ServerMessage &msg)
+decode_model_turn (JsonNode *node, const JsonPath &path, ServerMessage &msg)
 {
   Fields turn (node, path);
   JsonArray *parts = turn.array ("parts");
   if (!parts)
     return;
+  JsonPath parts_path = path.member ("parts");
   guint n = json_array_get_length (parts);
   for (guint i = 0; i < n; i++) {
-    std::string part_path = turn.path_of ("parts") + "[" + std::to_string (i) + "]";
+    JsonPath part_path = parts_path.element (i);
     Fields part (json_array_get_element (parts, i), part_path);
     bool thought = part.boolean ("thought");
     for (const auto &[key, value] : part.all ()) {
       if (key == "inlineData") {
-        decode_inline_data (value, part_path + ".inlineData", msg);
+        decode_inline_data (value, part_path.member (key), msg);
       } else if (key == "text") {
         std::optional<std::string> text = part.string ("text");
         if (text && !thought)
           msg.texts.push_back (*text);
       } else if (!is_one_of (key, {"thought", "thoughtSignature"})) {
-        msg.unknown_fields.push_back (part_path + "." + key);
+        msg.unknown_fields.push_back (part.path_of (key));
       }
     }
   }
 }
 
 std::optional<std::string>
-transcription_text (JsonNode *node, const std::string &path)
+transcription_text (JsonNode *node, const JsonPath &path)
 {
   Fields transcription (node, path);
   return transcription.string ("text").value_or ("");
@@ -313,11 +332,12 @@ transcription_text (JsonNode *node, const std::string &path)
 void
 decode_server_content (JsonNode *node, ServerMessage &msg)
 {
-  Fields content (node, "serverContent");
+  JsonPath content_path = ROOT_PATH.member ("serverContent");
+  Fields content (node, content_path);
   for (const auto &[key, value] : content.all ()) {
     if (JSON_NODE_HOLDS_NULL (value))
       continue;
-    std::string path = content.path_of (key);
+    JsonPath path = content_path.member (key);
     if (key == "modelTurn")
       decode_model_turn (value, path, msg);
     else if (key == "inputTranscription")
@@ -332,26 +352,35 @@ decode_server_content (JsonNode *node, ServerMessage &msg)
       msg.interrupted = content.boolean ("interrupted");
     else if (key == "turnCompleteReason")
       msg.turn_complete_reason = content.string ("turnCompleteReason").value_or ("");
+    else if (key == "groundingMetadata") {  /* issue 5: protocol_tools.cpp */
+      GroundingMetadata grounding;
+      std::string error;
+      if (!decode_grounding_metadata (value, grounding, error))
+        throw DecodeError (error);
+      msg.grounding = std::move (grounding);
+    }
     else
-      msg.unknown_fields.push_back (path);
+      msg.unknown_fields.push_back (path.str ());
   }
 }
 
 void
 decode_tool_call (JsonNode *node, ServerMessage &msg)
 {
-  Fields tool_call (node, "toolCall");
+  JsonPath tool_call_path = ROOT_PATH.member ("toolCall");
+  Fields tool_call (node, tool_call_path);
   JsonArray *calls = tool_call.array ("functionCalls");
+  JsonPath calls_path = tool_call_path.member ("functionCalls");
   guint n = calls ? json_array_get_length (calls) : 0;
   for (guint i = 0; i < n; i++) {
-    std::string path = "toolCall.functionCalls[" + std::to_string (i) + "]";
-    Fields call (json_array_get_element (calls, i), path);
+    Fields call (json_array_get_element (calls, i), calls_path.element (i));
     FunctionCall fc;
     fc.id = call.string ("id").value_or ("");
     fc.name = call.string ("name").value_or ("");
     JsonNode *args = call.get ("args");
     if (args && !JSON_NODE_HOLDS_OBJECT (args))
-      throw DecodeError (path + ".args must be an object, not " + node_type_name (args));
+      throw DecodeError (call.path_of ("args") + " must be an object, not "
+          + node_type_name (args));
     fc.args_json = args ? to_compact_json (args) : "{}";
     msg.tool_calls.push_back (std::move (fc));
   }
@@ -360,7 +389,7 @@ decode_tool_call (JsonNode *node, ServerMessage &msg)
 void
 decode_tool_call_cancellation (JsonNode *node, ServerMessage &msg)
 {
-  Fields cancellation (node, "toolCallCancellation");
+  Fields cancellation (node, ROOT_PATH.member ("toolCallCancellation"));
   JsonArray *ids = cancellation.array ("ids");
   guint n = ids ? json_array_get_length (ids) : 0;
   for (guint i = 0; i < n; i++) {
@@ -375,7 +404,7 @@ decode_tool_call_cancellation (JsonNode *node, ServerMessage &msg)
 void
 decode_go_away (JsonNode *node, ServerMessage &msg)
 {
-  Fields go_away (node, "goAway");
+  Fields go_away (node, ROOT_PATH.member ("goAway"));
   GoAway result;
   if (std::optional<std::string> time_left = go_away.string ("timeLeft")) {
     std::optional<int64_t> ms = parse_duration_ms (*time_left);
@@ -389,7 +418,7 @@ decode_go_away (JsonNode *node, ServerMessage &msg)
 void
 decode_resumption_update (JsonNode *node, ServerMessage &msg)
 {
-  Fields update (node, "sessionResumptionUpdate");
+  Fields update (node, ROOT_PATH.member ("sessionResumptionUpdate"));
   ResumptionUpdate result;
   result.new_handle = update.string ("newHandle").value_or ("");
   result.resumable = update.boolean ("resumable");
@@ -399,19 +428,20 @@ decode_resumption_update (JsonNode *node, ServerMessage &msg)
 /* Vertex says "candidates" where the Gemini API says "response"; one name
  * reaches the application whichever route it came from. */
 std::string
-usage_name (const std::string &key)
+usage_name (std::string_view key)
 {
   if (key == "candidatesTokenCount")
     return "responseTokenCount";
   if (key == "candidatesTokensDetails")
     return "responseTokensDetails";
-  return key;
+  return std::string (key);
 }
 
 void
 decode_usage (JsonNode *node, ServerMessage &msg)
 {
-  Fields usage (node, "usageMetadata");
+  JsonPath usage_path = ROOT_PATH.member ("usageMetadata");
+  Fields usage (node, usage_path);
   UsageMetadata result;
   for (const auto &[key, value] : usage.all ()) {
     std::string name = usage_name (key);
@@ -419,10 +449,10 @@ decode_usage (JsonNode *node, ServerMessage &msg)
       result.counts.emplace_back (name, *count);
     } else if (JSON_NODE_HOLDS_ARRAY (value)) {
       JsonArray *details = json_node_get_array (value);
+      JsonPath details_path = usage_path.member (key);
       guint n = json_array_get_length (details);
       for (guint i = 0; i < n; i++) {
-        Fields detail (json_array_get_element (details, i),
-            usage.path_of (key) + "[" + std::to_string (i) + "]");
+        Fields detail (json_array_get_element (details, i), details_path.element (i));
         std::string modality = detail.string ("modality").value_or ("MODALITY_UNSPECIFIED");
         JsonNode *token_count = detail.get ("tokenCount");
         std::optional<int64_t> count = token_count ? read_int64 (token_count) : 0;
@@ -442,12 +472,12 @@ ServerMessage
 decode_root (JsonNode *root)
 {
   ServerMessage msg;
-  Fields top (root, "");
+  Fields top (root, ROOT_PATH);
   for (const auto &[key, value] : top.all ()) {
     if (JSON_NODE_HOLDS_NULL (value))
       continue;
     if (key == "setupComplete") {
-      Fields check (value, key);
+      Fields check (value, ROOT_PATH.member (key));
       msg.setup_complete = true;
     } else if (key == "serverContent") {
       decode_server_content (value, msg);
@@ -462,7 +492,7 @@ decode_root (JsonNode *root)
     } else if (key == "usageMetadata") {
       decode_usage (value, msg);
     } else {
-      msg.unknown_fields.push_back (key);
+      msg.unknown_fields.emplace_back (key);
     }
   }
   return msg;
@@ -472,8 +502,10 @@ decode_root (JsonNode *root)
 
 /* ---------------------------------------------------------------- decoder */
 
+namespace decode_internal {
+
 DecodeResult
-decode_server_message (const char *data, size_t size)
+decode_server_message_json (const char *data, size_t size)
 {
   DecodeResult result;
   if (!data || size == 0) {
@@ -521,6 +553,20 @@ decode_server_message (const char *data, size_t size)
     result.error = e.what ();
   }
   return result;
+}
+
+}  // namespace decode_internal
+
+DecodeResult
+decode_server_message (const char *data, size_t size)
+{
+  /* Most frames are audio only: they skip the JSON tree (the fast path
+   * returns nothing for any other frame). */
+  DecodeResult result;
+  result.message = decode_internal::decode_audio_frame_fast (data, size);
+  if (result.message)
+    return result;
+  return decode_internal::decode_server_message_json (data, size);
 }
 
 std::optional<int64_t>

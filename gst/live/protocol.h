@@ -25,6 +25,19 @@ struct GBytesUnref {
 };
 using BytesPtr = std::unique_ptr<GBytes, GBytesUnref>;
 
+/* issue 4: turn control (realtimeInputConfig), protocol_input.cpp.
+ * Enum-valued fields hold the wire names ("START_SENSITIVITY_LOW", ...);
+ * empty / nullopt = not sent. */
+struct RealtimeInputSettings {
+  std::optional<bool> automatic_detection_disabled;
+  std::string start_sensitivity;    /* START_SENSITIVITY_HIGH|LOW */
+  std::string end_sensitivity;      /* END_SENSITIVITY_HIGH|LOW */
+  std::optional<int> prefix_padding_ms;
+  std::optional<int> silence_duration_ms;
+  std::string activity_handling;    /* START_OF_ACTIVITY_INTERRUPTS|NO_INTERRUPTION */
+  std::string turn_coverage;        /* TURN_INCLUDES_ONLY_ACTIVITY|TURN_INCLUDES_ALL_INPUT */
+};
+
 /* Everything that goes into the `setup` message. Optional fields that are
  * unset are not sent: the service must only see what the user asked for. */
 struct SetupConfig {
@@ -37,6 +50,29 @@ struct SetupConfig {
   bool output_transcription = true;  /* outputAudioTranscription {} */
   /* sessionResumption is always requested; the handle is sent when non-empty. */
   std::string resumption_handle;
+  /* issue 4: generation settings and turn control (protocol_input.cpp);
+   * unset = not sent. */
+  std::optional<int> max_output_tokens;
+  std::optional<double> top_p;
+  std::optional<int> top_k;
+  std::optional<int> thinking_budget;     /* -1 = dynamic, 0 = off */
+  std::optional<bool> include_thoughts;
+  std::string media_resolution;           /* MEDIA_RESOLUTION_LOW|MEDIUM|HIGH */
+  std::optional<bool> affective_dialog;   /* generationConfig.enableAffectiveDialog */
+  std::optional<bool> proactive_audio;    /* proactivity.proactiveAudio */
+  RealtimeInputSettings realtime_input;
+  /* issue 5: tools (protocol_tools.cpp). tools_json is a JSON array of Tool
+   * already checked by parse_tools_json; the booleans add {"googleSearch": {}}
+   * / {"codeExecution": {}} unless the array has one. Nothing = no `tools`. */
+  std::string tools_json;
+  bool google_search = false;
+  bool code_execution = false;
+  /* issue 6: contextWindowCompression with a sliding window
+   * (protocol_resilience.cpp); not sent unless enabled; 0 tokens = not sent
+   * (the service's default). */
+  bool context_window_compression = false;
+  uint64_t compression_trigger_tokens = 0;
+  uint64_t compression_target_tokens = 0;
 };
 
 std::string encode_setup (const SetupConfig &config);
@@ -44,6 +80,20 @@ std::string encode_setup (const SetupConfig &config);
 std::string encode_realtime_audio (const uint8_t *pcm, size_t size, int rate);
 std::string encode_audio_stream_end ();
 std::string encode_realtime_text (const std::string &text);
+
+/* issue 4: multimodal input and turn control (protocol_input.cpp). */
+/* realtimeInput.video {mimeType, data: base64 of the encoded image}. */
+std::string encode_realtime_video (const uint8_t *image, size_t size,
+    const std::string &mime_type);
+std::string encode_activity_start ();
+std::string encode_activity_end ();
+/* One turn of clientContent: role "user" or "model", one text part. */
+struct ContentTurn {
+  std::string role;
+  std::string text;
+};
+/* clientContent {turns, turnComplete}; with no turns only turnComplete is sent. */
+std::string encode_client_content (const std::vector<ContentTurn> &turns, bool turn_complete);
 
 struct FunctionCall {
   std::string id;
@@ -71,6 +121,17 @@ struct ResumptionUpdate {
 /* One server frame. A frame may carry several of these at once (usageMetadata
  * beside serverContent, several audio parts, audio and transcription together);
  * consumers handle them in the order the fields are declared here. */
+/* issue 5: serverContent.groundingMetadata (Google Search), for citations. */
+struct GroundingMetadata {
+  struct Source {
+    std::string uri;
+    std::string title;
+  };
+  std::vector<std::string> queries;   /* webSearchQueries */
+  std::vector<Source> sources;        /* groundingChunks[].web */
+  std::string rendered_content;       /* searchEntryPoint.renderedContent (HTML) */
+};
+
 struct ServerMessage {
   bool setup_complete = false;
 
@@ -90,6 +151,7 @@ struct ServerMessage {
   std::optional<GoAway> go_away;
   std::optional<ResumptionUpdate> resumption_update;
   std::optional<UsageMetadata> usage;
+  std::optional<GroundingMetadata> grounding;  /* issue 5 */
 
   /* Top-level keys (and serverContent keys) this codec does not understand;
    * the session logs and counts them and carries on. */

@@ -7,6 +7,7 @@
  * written straight around the base64 text.
  */
 #include "live/protocol.h"
+#include "live/protocol_setup_parts.h"
 
 #include <json-glib/json-glib.h>
 
@@ -81,6 +82,7 @@ encode_setup (const SetupConfig &config)
     }
     json_builder_end_object (b);
   }
+  encode_generation_extras (b, config);  /* issue 4 */
   json_builder_end_object (b);  /* generationConfig */
 
   if (!config.system_instruction.empty ()) {
@@ -104,11 +106,14 @@ encode_setup (const SetupConfig &config)
     json_builder_add_string_value (b, config.resumption_handle.c_str ());
   }
   json_builder_end_object (b);
+  encode_compression_setup (b, config);  /* issue 6 */
 
   if (config.input_transcription)
     add_empty_object (b, "inputAudioTranscription");
   if (config.output_transcription)
     add_empty_object (b, "outputAudioTranscription");
+  encode_turn_setup_parts (b, config);  /* issue 4 */
+  encode_setup_tools (b, config);  /* issue 5 */
 
   json_builder_end_object (b);  /* setup */
   json_builder_end_object (b);

@@ -20,6 +20,17 @@ WsClient::connect (const std::string &url, std::string &error,
     const std::vector<std::pair<std::string, std::string>> &headers)
 {
   session_ = soup_session_new ();
+  if (!ca_file_.empty ()) {
+    GError *tls_error = nullptr;
+    GTlsDatabase *database = g_tls_file_database_new (ca_file_.c_str (), &tls_error);
+    if (database == nullptr) {
+      error = "cannot load CA file " + ca_file_ + ": " + tls_error->message;
+      g_clear_error (&tls_error);
+      return false;
+    }
+    soup_session_set_tls_database (session_, database);
+    g_object_unref (database);
+  }
   SoupMessage *msg = soup_message_new ("GET", url.c_str ());
   if (msg == nullptr) {
     error = "bad URL " + url;

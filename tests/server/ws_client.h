@@ -28,6 +28,8 @@ public:
   bool connect (const std::string &url, std::string &error,
       const std::vector<std::pair<std::string, std::string>> &headers = {});
   ~WsClient ();
+  /* Before connect: trust (only) the CA certificates in this PEM file for wss://. */
+  void trust_ca_file (const std::string &path) { ca_file_ = path; }
 
   void send_text (const std::string &json);
   /* Iterates the main context until `done` holds or the connection closed or
@@ -51,6 +53,7 @@ private:
   bool closed_ = false;
   int close_code_ = 0;
   std::string close_reason_;
+  std::string ca_file_;
 };
 
 }  // namespace gemlive::test
