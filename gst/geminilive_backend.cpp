@@ -363,6 +363,29 @@ gst_gemini_live_backend_prepare (GstGeminiLive *self, gemlive::ConnectionRequest
   return false;
 }
 
+gemlive::RequestProvider
+gst_gemini_live_backend_provider (GstGeminiLive *self, gemlive::ConnectionRequest first)
+{
+  /* The first connection uses the request prepare () already built (and
+   * already asked need-app-check-token for); every later one (a resume or a
+   * retry) asks again and rebuilds from the settings of that moment. */
+  auto pending = std::make_shared<gemlive::ConnectionRequest> (std::move (first));
+  auto used = std::make_shared<bool> (false);
+  return [self, pending, used] (gemlive::ConnectionRequest &request, std::string &error) {
+    if (!*used) {
+      *used = true;
+      request = *pending;
+      return true;
+    }
+    std::string model_resource;
+    GeminiLiveRequestError kind;
+    if (gst_gemini_live_backend_request (self, request, model_resource, kind, error))
+      return true;
+    error = gst_gemini_live_redact (self, error);
+    return false;
+  };
+}
+
 /* --- refused credentials --- */
 
 /* What to do about a refused credential, per backend. */

@@ -36,6 +36,13 @@ bool gst_gemini_live_backend_request (GstGeminiLive *self, gemlive::ConnectionRe
 bool gst_gemini_live_backend_prepare (GstGeminiLive *self, gemlive::ConnectionRequest &request,
     std::string &model_resource);
 
+/* The RequestProvider for LiveSession: hands out `first` (from prepare ())
+ * for the first connection, then calls gst_gemini_live_backend_request ()
+ * before every reconnection, so need-app-check-token fires before each
+ * resume and refreshed tokens are used. Runs on the network thread. */
+gemlive::RequestProvider gst_gemini_live_backend_provider (GstGeminiLive *self,
+    gemlive::ConnectionRequest first);
+
 /* A session end caused by a refused credential (HTTP 401/403 on the upgrade,
  * an App Check or API key close reason): posts a RESOURCE/NOT_AUTHORIZED
  * error naming the backend and the credential, and returns true; likewise a

@@ -350,8 +350,8 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     return false;
 
   const std::string redacted_url = request.redacted_url;
-  auto session = std::make_shared<gemlive::LiveSession> (priv->events, std::move (request),
-      std::move (setup), options);
+  auto session = std::make_shared<gemlive::LiveSession> (priv->events,
+      gst_gemini_live_backend_provider (self, std::move (request)), std::move (setup), options);
   auto &thread = session->network_thread ();
   auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread,
       [self] { flush_partial_chunk (self); });

@@ -10,6 +10,7 @@
  * goes to stderr.
  */
 #include "live_server.h"
+#include "speech_recognizer.h"
 
 #include <glib-unix.h>
 
@@ -149,6 +150,9 @@ main (int argc, char **argv)
       g_printerr ("gemini-live-server: %s\n", error.c_str ());
       status = EXIT_FAILURE;
     } else {
+      /* With pocketsphinx, load its model before clients come (about a second). */
+      if (gemlive::server::SpeechRecognizer::built ())
+        gemlive::server::SpeechRecognizer::shared ().wait_until_ready ();
       g_print ("listening on %s\n", url.c_str ());
       fflush (stdout);
       g_unix_signal_add (SIGINT, quit_on_signal, loop);

@@ -121,6 +121,10 @@ ServerSession::start ()
 {
   /* Client audio frames are far above libsoup's 128 KiB default at high rates. */
   soup_websocket_connection_set_max_incoming_payload_size (connection_, 16 * 1024 * 1024);
+  /* The recognizer loads its model on its own thread as soon as it exists:
+   * starting it with the first connection keeps that out of the first turn. */
+  if (SpeechRecognizer::built ())
+    SpeechRecognizer::shared ();
   message_handler_ = g_signal_connect (connection_, "message", G_CALLBACK (on_message), this);
   closed_handler_ = g_signal_connect (connection_, "closed", G_CALLBACK (on_closed), this);
   server_.log ("%s: connected (API %s)", tag_.c_str (), route_.api_version.c_str ());

@@ -206,6 +206,8 @@ SpeechRecognizer::shared ()
 
 SpeechRecognizer::SpeechRecognizer ()
 {
+  g_mutex_init (&ready_lock_);
+  g_cond_init (&ready_cond_);
   jobs_ = g_async_queue_new ();
   worker_ = g_thread_new ("speech-recognizer", &SpeechRecognizer::worker_main, this);
 }
@@ -217,6 +219,17 @@ SpeechRecognizer::~SpeechRecognizer ()
   g_async_queue_push (jobs_, quit);
   g_thread_join (worker_);
   g_async_queue_unref (jobs_);
+  g_cond_clear (&ready_cond_);
+  g_mutex_clear (&ready_lock_);
+}
+
+void
+SpeechRecognizer::wait_until_ready ()
+{
+  g_mutex_lock (&ready_lock_);
+  while (!ready_)
+    g_cond_wait (&ready_cond_, &ready_lock_);
+  g_mutex_unlock (&ready_lock_);
 }
 
 void
@@ -235,6 +248,10 @@ SpeechRecognizer::worker_main (gpointer data)
   auto self = static_cast<SpeechRecognizer *> (data);
   /* Loading the model takes a second or more: done here, never on the main loop. */
   auto engine = std::make_unique<Engine> ();
+  g_mutex_lock (&self->ready_lock_);
+  self->ready_ = true;
+  g_cond_broadcast (&self->ready_cond_);
+  g_mutex_unlock (&self->ready_lock_);
   while (true) {
     std::unique_ptr<Job> job (static_cast<Job *> (g_async_queue_pop (self->jobs_)));
     if (job->quit)

@@ -79,6 +79,10 @@ public:
   SpeechRecognizer (const SpeechRecognizer &) = delete;
   SpeechRecognizer &operator= (const SpeechRecognizer &) = delete;
 
+  /* Blocks until the model is loaded (or failed to load): the server calls
+   * it before it reports its address, so no turn waits for the model. */
+  void wait_until_ready ();
+
   /* Queues a turn's audio; `done` runs later on `context`. */
   void recognize (std::vector<AudioChunk> audio, GMainContext *context, Done done);
 
@@ -89,6 +93,9 @@ private:
 
   GAsyncQueue *jobs_ = nullptr;
   GThread *worker_ = nullptr;
+  GMutex ready_lock_;
+  GCond ready_cond_;
+  bool ready_ = false;
 };
 
 }  // namespace gemlive::server

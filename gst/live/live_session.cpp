@@ -28,9 +28,10 @@
  * Reconnection (all on the network thread): a connection that ends is
  * classified by reconnect_policy.h. goAway starts a planned resumption after
  * the reply in progress, or when half of timeLeft (at most 5 s before the
- * deadline) is left: the old socket is closed first (the service refuses a
- * resumption while it is open), and the new one is opened once it is closed
- * (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
+ * deadline) is left: input stops going to the old socket (SEND_DRAIN_MS, so
+ * libsoup writes what it holds), the old socket is closed (the service
+ * refuses a resumption while it is open), and the new one is opened once it
+ * is closed (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
  * `ready` is false, so send () keeps frames in the outbox (bounded); they go
  * out right after the next setupComplete, before anything newer.
  */
@@ -49,6 +50,10 @@ namespace {
 constexpr guint64 MAX_INCOMING_PAYLOAD = 16 * 1024 * 1024;
 /* How long a planned resumption waits for the old socket's close handshake. */
 constexpr gint64 CLOSE_WAIT_MS = 2000;
+/* A planned resumption stops handing frames to the old socket this long
+ * before closing it: libsoup puts the close frame ahead of frames it has not
+ * written yet (and drops those), and it cannot say how many it holds. */
+constexpr gint64 SEND_DRAIN_MS = 250;
 
 std::string
 host_port_of (const std::string &url)
@@ -80,7 +85,8 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   {
   }
 
-  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, WAITING, ENDED };
+  /* DRAINING: a planned resumption lets the old socket write what it holds. */
+  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, DRAINING, WAITING, ENDED };
 
   NetworkThread &thread;
   SessionListener &listener;
@@ -132,6 +138,8 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   void connection_ended (SessionEnd info);
   void wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice);
   void connect_if_waiting (guint generation);
+  void on_retry_alarm ();
+  void close_for_resumption ();
   void flush_outbox ();
   void end (SessionEnd info);
   void release_connection (std::function<void ()> on_closed = nullptr);
@@ -340,13 +348,21 @@ LiveSession::Core::resume_planned (const std::string &why)
   notice.reason = why;
   notice.planned = true;
   notice.with_handle = !handle.empty ();
-  state = State::WAITING;
-  set_ready (false);
+  state = State::DRAINING;
+  set_ready (false);  /* new input waits in the outbox for the next connection */
   resume_reason = why;
-  guint generation = ++wait_generation;
   listener.on_reconnecting (notice);
   if (stopped)
     return;
+  retry_alarm->cancel ();
+  retry_alarm->fire_at (g_get_monotonic_time () + SEND_DRAIN_MS * 1000);
+}
+
+void
+LiveSession::Core::close_for_resumption ()
+{
+  state = State::WAITING;
+  guint generation = ++wait_generation;
   std::weak_ptr<Core> weak = shared_from_this ();
   release_connection ([weak, generation] {
     if (auto self = weak.lock ())
@@ -359,7 +375,7 @@ LiveSession::Core::resume_planned (const std::string &why)
 void
 LiveSession::Core::connection_ended (SessionEnd info)
 {
-  info.after_setup = state == State::READY;
+  info.after_setup = state == State::READY || state == State::DRAINING;
   info.host_port = host_port;
   info.reconnect_attempts = attempts;
   release_connection ();
@@ -428,6 +444,15 @@ LiveSession::Core::wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice
     return;
   retry_alarm->cancel ();
   retry_alarm->fire_at (g_get_monotonic_time () + (gint64) delay_ms * 1000);
+}
+
+void
+LiveSession::Core::on_retry_alarm ()
+{
+  if (state == State::DRAINING)
+    close_for_resumption ();
+  else
+    connect_if_waiting (wait_generation);
 }
 
 void
@@ -557,7 +582,7 @@ LiveSession::LiveSession (SessionListener &listener, RequestProvider provider,
   Core *core = core_.get ();
   core_->wake = std::make_unique<Alarm> (*thread_, [core] { core->flush_outbox (); });
   core_->retry_alarm = std::make_unique<Alarm> (*thread_,
-      [core] { core->connect_if_waiting (core->wait_generation); });
+      [core] { core->on_retry_alarm (); });
   core_->go_away_alarm = std::make_unique<Alarm> (*thread_,
       [core] { core->resume_planned ("goAway (time running out)"); });
 }

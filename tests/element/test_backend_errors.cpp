@@ -101,6 +101,44 @@ GST_START_TEST (need_app_check_token_lets_the_application_supply_a_fresh_token)
 }
 GST_END_TEST;
 
+static bool
+is_resumed (GstMessage *m)
+{
+  if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_ELEMENT
+      || !gst_structure_has_name (gst_message_get_structure (m), "geminilive/session"))
+    return false;
+  const char *state = gst_structure_get_string (gst_message_get_structure (m), "state");
+  return state && g_str_equal (state, "resumed");
+}
+
+GST_START_TEST (need_app_check_token_is_asked_again_before_a_resume)
+{
+  /* goAway mid-reply: the element resumes on a new connection, which must
+   * carry a valid App Check token again (the server checks every handshake). */
+  std::string scenario = write_scenario (std::string (R"({"turns": [{"reply": )")
+      + R"("The capital of France is Paris. It lies on the Seine.", )"
+      + R"("fault": {"kind": "go_away", "time_left_ms": 1500, "mid_reply": true}}]})");
+  LocalServer server (strict_server_args ({"--scenario", scenario}));
+  GstElement *pipeline = launch ("filesrc location=" + test_data_path ("question-16k.wav")
+      + " ! wavparse ! geminilive name=live endpoint=" + server.endpoint ()
+      + " ! fakesink sync=false");
+  GstElement *live = by_name (pipeline, "live");
+  set_properties (live, std::string ("backend=firebase-google-ai project=p api-key=") + API_KEY);
+  int asked = 0;
+  g_signal_connect (live, "need-app-check-token", G_CALLBACK (on_need_app_check_token), &asked);
+  BusLog log;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bool resumed = log.wait (pipeline, is_resumed, 60 * GST_SECOND);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ck_assert_msg (resumed, "no resumption; error: %s", log.first_error ().c_str ());
+  ck_assert_int_ge (asked, 2);
+  ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
+  gst_object_unref (live);
+  gst_object_unref (pipeline);
+  g_unlink (scenario.c_str ());
+}
+GST_END_TEST;
+
 GST_START_TEST (secrets_are_write_only_and_app_check_is_updatable_while_playing)
 {
   GstElement *live = gst_element_factory_make ("geminilive", nullptr);
@@ -177,6 +215,7 @@ geminilive_backend_errors_suite (void)
   tcase_add_test (tc, vertex_ai_takes_the_access_token_from_the_environment);
   tcase_add_test (tc, a_wrong_credential_is_an_error_naming_the_backend_and_the_credential);
   tcase_add_test (tc, need_app_check_token_lets_the_application_supply_a_fresh_token);
+  tcase_add_test (tc, need_app_check_token_is_asked_again_before_a_resume);
   tcase_add_test (tc, secrets_are_write_only_and_app_check_is_updatable_while_playing);
   tcase_add_test (tc, settings_a_backend_cannot_use_fail_before_connecting);
   return s;

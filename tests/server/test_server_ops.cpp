@@ -170,7 +170,7 @@ test_spoken_question_is_recognized_at_16k_and_48k ()
 }
 
 static void
-test_scripted_transcript_wins_over_recognition ()
+test_scripted_turn_is_not_recognized ()
 {
   TempFile scenario (R"({"turns":[{"transcript":"Scripted words."}]})");
   LocalServer server ({"--fast", "--scenario", scenario.path});
@@ -336,8 +336,8 @@ main (int argc, char **argv)
         [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
   g_test_add_func ("/server-ops/spoken-question-is-recognized-at-16k-and-48k",
       test_spoken_question_is_recognized_at_16k_and_48k);
-  g_test_add_func ("/server-ops/scripted-transcript-wins-over-recognition",
-      test_scripted_transcript_wins_over_recognition);
+  g_test_add_func ("/server-ops/scripted-turn-is-not-recognized",
+      test_scripted_turn_is_not_recognized);
   g_test_add_func ("/server-ops/tls-serves-wss-to-a-client-trusting-the-ca",
       test_tls_serves_wss_to_a_client_trusting_the_ca);
   g_test_add_func ("/server-ops/pong-delay-holds-pongs-but-not-data",

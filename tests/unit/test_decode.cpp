@@ -250,10 +250,11 @@ test_unknown_fields_tolerated_and_reported ()
 {
   ServerMessage msg = decode_ok (
       "{\"voiceActivity\":{\"type\":\"ACTIVITY_START\"},"
-      "\"serverContent\":{\"turnComplete\":true,\"groundingMetadata\":{},\"futureThing\":[1]}}");
+      "\"serverContent\":{\"turnComplete\":true,\"urlContextMetadata\":{},\"futureThing\":[1]}}");
   g_assert_true (msg.turn_complete);
   g_assert_true (has_unknown (msg, "voiceActivity"));
-  g_assert_true (has_unknown (msg, "serverContent.groundingMetadata"));
+  /* groundingMetadata is decoded since issue 5 (test_tools.cpp); this one is not. */
+  g_assert_true (has_unknown (msg, "serverContent.urlContextMetadata"));
   g_assert_true (has_unknown (msg, "serverContent.futureThing"));
 }
 
