@@ -23,6 +23,7 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   espeak-ng libespeak-ng-dev sox openssl
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  pocketsphinx pocketsphinx-en-us libpocketsphinx-dev
 )
 $want_tests && packages+=(valgrind libclang-rt-14-dev)
 $want_mic && packages+=(gstreamer1.0-pulseaudio gstreamer1.0-alsa pulseaudio-utils)

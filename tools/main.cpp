@@ -61,7 +61,7 @@ parse_args (int argc, char **argv, ServerConfig &config)
         "Comma-separated model IDs to accept (\"*\" = any; default: the documented Live models)",
         "LIST"},
     {"strict-tool-audio", 0, 0, G_OPTION_ARG_NONE, &strict_tool_audio,
-        "Close with 1008 when audio streams during an unanswered blocking tool call", nullptr},
+        "Close with 1008 when audio streams during an unanswered blocking tool call (after a 1 s grace for audio in flight)", nullptr},
     {"pong-delay-ms", 0, 0, G_OPTION_ARG_INT, &pong_delay_ms,
         "Answer WebSocket pings this late, as the service does (8000-30000 seen; default 0)", "N"},
     {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log session events to stderr", nullptr},

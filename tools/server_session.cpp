@@ -11,6 +11,9 @@
 
 #include <cstring>
 
+/* How long after a blocking toolCall audio may still arrive (in flight) under --strict-tool-audio. */
+static constexpr gint64 kStrictToolAudioGraceUs = 1000 * 1000;
+
 namespace gemlive::server {
 
 namespace {
@@ -419,7 +422,11 @@ ServerSession::handle_audio (JsonObject *blob)
     invalid_argument ("audio data is not whole 16-bit samples");
     return;
   }
-  if (blocking_tool_pending_ && server_.config ().strict_tool_audio && size > 0) {
+  /* Audio the client sent before the toolCall reached it is still in flight:
+   * like the service (which was seen closing 7-12 s into the call), only
+   * audio arriving after a grace period counts as streaming during the call. */
+  if (blocking_tool_pending_ && server_.config ().strict_tool_audio && size > 0
+      && g_get_monotonic_time () - tool_call_sent_us_ > kStrictToolAudioGraceUs) {
     g_free (pcm);
     close (1008, "The operation was aborted.");
     return;

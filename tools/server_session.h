@@ -124,6 +124,7 @@ private:
   std::string heard_;  /* what the user said: typed, scripted transcript, or recognized */
   std::set<std::string> pending_tool_ids_;
   bool blocking_tool_pending_ = false;
+  gint64 tool_call_sent_us_ = 0;  /* when the pending toolCall left, for --strict-tool-audio */
   SynthResult speech_;
   std::string reply_text_;
   size_t next_sample_ = 0;

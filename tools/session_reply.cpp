@@ -147,6 +147,7 @@ ServerSession::send_tool_calls ()
     blocking_tool_pending_ = blocking_tool_pending_ || !scripted.non_blocking;
   }
   send (msg_tool_call (calls));
+  tool_call_sent_us_ = g_get_monotonic_time ();
   reply_state_ = ReplyState::WAITING_TOOL;
 
   if (turn_.cancel_tool_calls_after_ms >= 0) {

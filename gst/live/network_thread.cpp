@@ -196,18 +196,18 @@ GSourceFuncs alarm_funcs = {
 }  // namespace
 
 Alarm::Alarm (NetworkThread &thread, std::function<void ()> on_fire)
-    : thread_ (thread), on_fire_ (std::move (on_fire))
+    : thread_ (thread.shared_from_this ()), on_fire_ (std::move (on_fire))
 {
   source_ = g_source_new (&alarm_funcs, sizeof (GSource));
   g_source_set_ready_time (source_, -1);
   g_source_set_callback (source_, on_source, this, nullptr);
-  g_source_attach (source_, thread_.context ());
+  g_source_attach (source_, thread_->context ());
 }
 
 Alarm::~Alarm ()
 {
   /* Destroyed on the network thread so a callback in progress finishes first. */
-  thread_.invoke_sync ([this] { g_source_destroy (source_); });
+  thread_->invoke_sync ([this] { g_source_destroy (source_); });
   g_source_unref (source_);
 }
 

@@ -20,7 +20,7 @@
 
 namespace gemlive {
 
-class NetworkThread {
+class NetworkThread : public std::enable_shared_from_this<NetworkThread> {
 public:
   /* Returns the shared thread, starting it if nobody holds it. The last
    * reference must not be dropped on the network thread itself. */
@@ -87,7 +87,9 @@ public:
 private:
   static gboolean on_source (gpointer data);
 
-  NetworkThread &thread_;
+  /* Owning: an alarm released last by a streaming thread, after its session
+   * is gone, must still find the thread alive to detach its source. */
+  std::shared_ptr<NetworkThread> thread_;
   std::function<void ()> on_fire_;
   GSource *source_ = nullptr;
   std::mutex lock_;

@@ -1,5 +1,5 @@
 /* gst-gemini-live element test, issue 6: a simulated 10-minute conversation
- * (20 turns of 30 s of input, pushed faster than real time against the
+ * (20 turns of 30 s of input, pushed at 40x real time against the
  * server's --fast mode) over connections that get goAway 2.5 s after setup and are
  * cut without a close frame every few turns by a TCP proxy in this test. The
  * audio the server recorded must be exactly the audio pushed: in order,
@@ -199,15 +199,19 @@ GST_START_TEST (ten_minute_conversation_with_go_aways_and_drops_loses_no_input)
       pts += GST_BUFFER_DURATION (buffer);
       sent.append ((const char *) (pcm.data () + at), count * 2);
       ck_assert_int_eq (gst_app_src_push_buffer (GST_APP_SRC (mic), buffer), GST_FLOW_OK);
-      /* 30 times real time: a fast microphone, not a burst of megabytes. */
-      g_usleep (3300);
+      /* 40 times real time: a fast microphone, not a burst of megabytes. */
+      g_usleep (2500);
     }
     if (turn % DROP_EVERY == DROP_EVERY - 1) {
-      /* Cut while the model answers and the client is quiet: what was sent
-       * has arrived, so nothing may be missing afterwards. */
-      gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+      /* Cut while the model answers (when it does within 2 s) and the client
+       * is quiet: what was sent has arrived, so nothing may be missing
+       * afterwards. */
+      gint64 now = g_get_monotonic_time ();
+      gint64 reply_deadline = now + 2 * G_USEC_PER_SEC, deadline = now + 20 * G_USEC_PER_SEC;
       while (g_get_monotonic_time () < deadline
-          && (output.audio_bytes () == output_before || proxy.client_idle_us () < 300000))
+          && ((output.audio_bytes () == output_before
+                  && g_get_monotonic_time () < reply_deadline)
+              || proxy.client_idle_us () < 300000))
         g_usleep (20000);
       proxy.cut_all ();
     }
