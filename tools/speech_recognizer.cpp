@@ -4,6 +4,8 @@
  */
 #include "speech_recognizer.h"
 
+#include "deliver_on_context.h"
+
 #ifdef HAVE_POCKETSPHINX
 #include <pocketsphinx.h>
 #endif
@@ -256,18 +258,7 @@ SpeechRecognizer::worker_main (gpointer data)
     std::unique_ptr<Job> job (static_cast<Job *> (g_async_queue_pop (self->jobs_)));
     if (job->quit)
       break;
-    struct Delivery {
-      Done done;
-      Recognition result;
-    };
-    auto delivery = new Delivery{std::move (job->done), engine->run (job->audio)};
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
-        [] (gpointer d) -> gboolean {
-          auto dl = static_cast<Delivery *> (d);
-          dl->done (std::move (dl->result));
-          return G_SOURCE_REMOVE;
-        },
-        delivery, [] (gpointer d) { delete static_cast<Delivery *> (d); });
+    deliver_on_context (job->context, std::move (job->done), engine->run (job->audio));
     g_main_context_unref (job->context);
   }
   return nullptr;

@@ -4,6 +4,8 @@
  */
 #include "speech_synth.h"
 
+#include "deliver_on_context.h"
+
 #include <espeak-ng/speak_lib.h>
 
 #include <algorithm>
@@ -139,18 +141,7 @@ SpeechSynth::worker_main (gpointer data)
       delete job;
       break;
     }
-    struct Delivery {
-      Done done;
-      SynthResult result;
-    };
-    auto delivery = new Delivery{std::move (job->done), self->run (job->text)};
-    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT,
-        [] (gpointer d) -> gboolean {
-          auto dl = static_cast<Delivery *> (d);
-          dl->done (std::move (dl->result));
-          return G_SOURCE_REMOVE;
-        },
-        delivery, [] (gpointer d) { delete static_cast<Delivery *> (d); });
+    deliver_on_context (job->context, std::move (job->done), self->run (job->text));
     g_main_context_unref (job->context);
     delete job;
   }

@@ -8,6 +8,7 @@
  * in snake_case are accepted, and anything unknown is reported, not fatal.
  */
 #include "live/protocol.h"
+#include "live/json_build.h"
 #include "live/protocol_decode.h"
 #include "live/protocol_setup_parts.h"  /* issue 5: decode_grounding_metadata */
 
@@ -21,33 +22,6 @@
 namespace gemlive {
 
 namespace {
-
-/* ---------------------------------------------------------------- helpers */
-
-struct GObjectUnref {
-  void operator() (gpointer o) const { g_object_unref (o); }
-};
-template <typename T> using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
-
-struct GFreeDeleter {
-  void operator() (gpointer p) const { g_free (p); }
-};
-using GCharPtr = std::unique_ptr<gchar, GFreeDeleter>;
-
-struct JsonNodeFree {
-  void operator() (JsonNode *n) const { json_node_unref (n); }
-};
-using JsonNodePtr = std::unique_ptr<JsonNode, JsonNodeFree>;
-
-std::string
-to_compact_json (JsonNode *root)
-{
-  GObjectPtr<JsonGenerator> generator (json_generator_new ());
-  json_generator_set_pretty (generator.get (), FALSE);
-  json_generator_set_root (generator.get (), root);
-  GCharPtr text (json_generator_to_data (generator.get (), nullptr));
-  return text.get ();
-}
 
 /* ---------------------------------------------------------------- decoding */
 
@@ -381,7 +355,7 @@ decode_tool_call (JsonNode *node, ServerMessage &msg)
     if (args && !JSON_NODE_HOLDS_OBJECT (args))
       throw DecodeError (call.path_of ("args") + " must be an object, not "
           + node_type_name (args));
-    fc.args_json = args ? to_compact_json (args) : "{}";
+    fc.args_json = args ? compact_json (args) : "{}";
     msg.tool_calls.push_back (std::move (fc));
   }
 }

@@ -7,44 +7,15 @@
  * written straight around the base64 text.
  */
 #include "live/protocol.h"
+#include "live/json_build.h"
 #include "live/protocol_setup_parts.h"
 
-#include <json-glib/json-glib.h>
-
 namespace gemlive {
-
-namespace {
-
-struct GObjectUnref {
-  void operator() (gpointer o) const { g_object_unref (o); }
-};
-using BuilderPtr = std::unique_ptr<JsonBuilder, GObjectUnref>;
-
-std::string
-builder_to_json (JsonBuilder *builder)
-{
-  JsonNode *root = json_builder_get_root (builder);
-  gchar *text = json_to_string (root, FALSE);
-  std::string json (text);
-  g_free (text);
-  json_node_unref (root);
-  return json;
-}
-
-void
-add_empty_object (JsonBuilder *b, const char *name)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-}
-
-}  // namespace
 
 std::string
 encode_setup (const SetupConfig &config)
 {
-  BuilderPtr owner (json_builder_new ());
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "setup");
@@ -59,10 +30,7 @@ encode_setup (const SetupConfig &config)
   json_builder_begin_array (b);
   json_builder_add_string_value (b, "AUDIO");
   json_builder_end_array (b);
-  if (config.temperature) {
-    json_builder_set_member_name (b, "temperature");
-    json_builder_add_double_value (b, *config.temperature);
-  }
+  add_double_if_set (b, "temperature", config.temperature);
   if (!config.voice.empty () || !config.language_code.empty ()) {
     json_builder_set_member_name (b, "speechConfig");
     json_builder_begin_object (b);
@@ -76,10 +44,7 @@ encode_setup (const SetupConfig &config)
       json_builder_end_object (b);
       json_builder_end_object (b);
     }
-    if (!config.language_code.empty ()) {
-      json_builder_set_member_name (b, "languageCode");
-      json_builder_add_string_value (b, config.language_code.c_str ());
-    }
+    add_string_if_set (b, "languageCode", config.language_code);
     json_builder_end_object (b);
   }
   encode_generation_extras (b, config);  /* issue 4 */
@@ -101,10 +66,7 @@ encode_setup (const SetupConfig &config)
   /* Always asked for: without it a dropped connection loses the conversation. */
   json_builder_set_member_name (b, "sessionResumption");
   json_builder_begin_object (b);
-  if (!config.resumption_handle.empty ()) {
-    json_builder_set_member_name (b, "handle");
-    json_builder_add_string_value (b, config.resumption_handle.c_str ());
-  }
+  add_string_if_set (b, "handle", config.resumption_handle);
   json_builder_end_object (b);
   encode_compression_setup (b, config);  /* issue 6 */
 
@@ -151,7 +113,7 @@ encode_realtime_audio (const uint8_t *pcm, size_t size, int rate)
 std::string
 encode_audio_stream_end ()
 {
-  BuilderPtr owner (json_builder_new ());
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "realtimeInput");
@@ -166,7 +128,7 @@ encode_audio_stream_end ()
 std::string
 encode_realtime_text (const std::string &text)
 {
-  BuilderPtr owner (json_builder_new ());
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "realtimeInput");

@@ -8,70 +8,26 @@
  * did not set is not sent, because models differ in what they accept
  * (3.1 has no thinkingBudget, 3.8 no affective dialog).
  */
+#include "live/json_build.h"
 #include "live/protocol_setup_parts.h"
 
 namespace gemlive {
 
 namespace {
 
-struct GObjectUnref {
-  void operator() (gpointer o) const { g_object_unref (o); }
-};
-using BuilderPtr = std::unique_ptr<JsonBuilder, GObjectUnref>;
-
-std::string
-builder_to_json (JsonBuilder *builder)
-{
-  JsonNode *root = json_builder_get_root (builder);
-  gchar *text = json_to_string (root, FALSE);
-  std::string json (text);
-  g_free (text);
-  json_node_unref (root);
-  return json;
-}
-
 /* {"realtimeInput": {<name>: {}}} */
 std::string
 realtime_empty_signal (const char *name)
 {
-  BuilderPtr owner (json_builder_new ());
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "realtimeInput");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, name);
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
+  add_empty_object (b, name);
   json_builder_end_object (b);
   json_builder_end_object (b);
   return builder_to_json (b);
-}
-
-void
-add_string (JsonBuilder *b, const char *name, const std::string &value)
-{
-  if (value.empty ())
-    return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value.c_str ());
-}
-
-void
-add_int (JsonBuilder *b, const char *name, const std::optional<int> &value)
-{
-  if (!value)
-    return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, *value);
-}
-
-void
-add_bool (JsonBuilder *b, const char *name, const std::optional<bool> &value)
-{
-  if (!value)
-    return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, *value);
 }
 
 bool
@@ -87,7 +43,7 @@ std::string
 encode_realtime_video (const uint8_t *image, size_t size, const std::string &mime_type)
 {
   gchar *data = g_base64_encode (image, size);
-  BuilderPtr owner (json_builder_new ());
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "realtimeInput");
@@ -120,7 +76,7 @@ encode_activity_end ()
 std::string
 encode_client_content (const std::vector<ContentTurn> &turns, bool turn_complete)
 {
-  BuilderPtr owner (json_builder_new ());
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "clientContent");
@@ -130,7 +86,7 @@ encode_client_content (const std::vector<ContentTurn> &turns, bool turn_complete
     json_builder_begin_array (b);
     for (const auto &turn : turns) {
       json_builder_begin_object (b);
-      add_string (b, "role", turn.role);
+      add_string_if_set (b, "role", turn.role);
       json_builder_set_member_name (b, "parts");
       json_builder_begin_array (b);
       json_builder_begin_object (b);
@@ -155,21 +111,18 @@ encode_client_content (const std::vector<ContentTurn> &turns, bool turn_complete
 void
 encode_generation_extras (JsonBuilder *b, const SetupConfig &config)
 {
-  add_int (b, "maxOutputTokens", config.max_output_tokens);
-  if (config.top_p) {
-    json_builder_set_member_name (b, "topP");
-    json_builder_add_double_value (b, *config.top_p);
-  }
-  add_int (b, "topK", config.top_k);
-  add_string (b, "mediaResolution", config.media_resolution);
+  add_int_if_set (b, "maxOutputTokens", config.max_output_tokens);
+  add_double_if_set (b, "topP", config.top_p);
+  add_int_if_set (b, "topK", config.top_k);
+  add_string_if_set (b, "mediaResolution", config.media_resolution);
   if (config.thinking_budget || config.include_thoughts) {
     json_builder_set_member_name (b, "thinkingConfig");
     json_builder_begin_object (b);
-    add_int (b, "thinkingBudget", config.thinking_budget);
-    add_bool (b, "includeThoughts", config.include_thoughts);
+    add_int_if_set (b, "thinkingBudget", config.thinking_budget);
+    add_bool_if_set (b, "includeThoughts", config.include_thoughts);
     json_builder_end_object (b);
   }
-  add_bool (b, "enableAffectiveDialog", config.affective_dialog);
+  add_bool_if_set (b, "enableAffectiveDialog", config.affective_dialog);
 }
 
 void
@@ -182,21 +135,21 @@ encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config)
     if (detection_is_set (r)) {
       json_builder_set_member_name (b, "automaticActivityDetection");
       json_builder_begin_object (b);
-      add_bool (b, "disabled", r.automatic_detection_disabled);
-      add_string (b, "startOfSpeechSensitivity", r.start_sensitivity);
-      add_string (b, "endOfSpeechSensitivity", r.end_sensitivity);
-      add_int (b, "prefixPaddingMs", r.prefix_padding_ms);
-      add_int (b, "silenceDurationMs", r.silence_duration_ms);
+      add_bool_if_set (b, "disabled", r.automatic_detection_disabled);
+      add_string_if_set (b, "startOfSpeechSensitivity", r.start_sensitivity);
+      add_string_if_set (b, "endOfSpeechSensitivity", r.end_sensitivity);
+      add_int_if_set (b, "prefixPaddingMs", r.prefix_padding_ms);
+      add_int_if_set (b, "silenceDurationMs", r.silence_duration_ms);
       json_builder_end_object (b);
     }
-    add_string (b, "activityHandling", r.activity_handling);
-    add_string (b, "turnCoverage", r.turn_coverage);
+    add_string_if_set (b, "activityHandling", r.activity_handling);
+    add_string_if_set (b, "turnCoverage", r.turn_coverage);
     json_builder_end_object (b);
   }
   if (config.proactive_audio) {
     json_builder_set_member_name (b, "proactivity");
     json_builder_begin_object (b);
-    add_bool (b, "proactiveAudio", config.proactive_audio);
+    add_bool_if_set (b, "proactiveAudio", config.proactive_audio);
     json_builder_end_object (b);
   }
 }

@@ -5,21 +5,10 @@
  * issue 6: the setup parts that let a session outlive its limits.
  * sessionResumption itself is always written by encode_setup.
  */
+#include "live/json_build.h"
 #include "live/protocol_setup_parts.h"
 
 namespace gemlive {
-
-namespace {
-
-/* proto3 JSON writes int64 as a string, as the official SDKs do. */
-void
-add_int64_string (JsonBuilder *b, const char *name, uint64_t value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, std::to_string (value).c_str ());
-}
-
-}  // namespace
 
 void
 encode_compression_setup (JsonBuilder *b, const SetupConfig &config)
@@ -28,14 +17,12 @@ encode_compression_setup (JsonBuilder *b, const SetupConfig &config)
     return;
   json_builder_set_member_name (b, "contextWindowCompression");
   json_builder_begin_object (b);
-  if (config.compression_trigger_tokens)
-    add_int64_string (b, "triggerTokens", config.compression_trigger_tokens);
+  add_int64_string_if_set (b, "triggerTokens", config.compression_trigger_tokens);
   /* The sliding window is the only mechanism; an empty one uses the
    * service's default target. */
   json_builder_set_member_name (b, "slidingWindow");
   json_builder_begin_object (b);
-  if (config.compression_target_tokens)
-    add_int64_string (b, "targetTokens", config.compression_target_tokens);
+  add_int64_string_if_set (b, "targetTokens", config.compression_target_tokens);
   json_builder_end_object (b);
   json_builder_end_object (b);
 }

@@ -8,6 +8,7 @@
  * serverContent.groundingMetadata. Pure: see protocol.h.
  */
 #include "live/protocol_tools.h"
+#include "live/json_build.h"
 #include "live/protocol_setup_parts.h"
 
 #include <algorithm>
@@ -19,29 +20,10 @@ namespace gemlive {
 
 namespace {
 
-struct GObjectUnref {
-  void operator() (gpointer o) const { g_object_unref (o); }
-};
-template <typename T> using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
-
-struct JsonNodeUnref {
-  void operator() (JsonNode *n) const { json_node_unref (n); }
-};
-using JsonNodePtr = std::unique_ptr<JsonNode, JsonNodeUnref>;
-
 /* Thrown by the validator; the text starts with the JSON path. */
 struct ToolsError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string
-compact_json (JsonNode *node)
-{
-  gchar *text = json_to_string (node, FALSE);
-  std::string out (text);
-  g_free (text);
-  return out;
-}
 
 /* Parses text into a node; nullptr and `error` on failure. */
 JsonNodePtr
@@ -523,10 +505,7 @@ encode_tool_response (const ToolResponse &response, std::string &frame, std::str
   json_builder_set_member_name (b, "functionResponses");
   json_builder_begin_array (b);
   json_builder_begin_object (b);
-  if (!response.id.empty ()) {
-    json_builder_set_member_name (b, "id");
-    json_builder_add_string_value (b, response.id.c_str ());
-  }
+  add_string_if_set (b, "id", response.id);
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, response.name.c_str ());
   json_builder_set_member_name (b, "response");
@@ -539,8 +518,7 @@ encode_tool_response (const ToolResponse &response, std::string &frame, std::str
   json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
-  JsonNodePtr root (json_builder_get_root (b));
-  frame = compact_json (root.get ());
+  frame = builder_to_json (b);
   return true;
 }
 
@@ -553,8 +531,7 @@ tool_error_response_json (const std::string &message)
   json_builder_set_member_name (b, "error");
   json_builder_add_string_value (b, message.c_str ());
   json_builder_end_object (b);
-  JsonNodePtr root (json_builder_get_root (b));
-  return compact_json (root.get ());
+  return builder_to_json (b);
 }
 
 void

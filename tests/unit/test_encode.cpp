@@ -82,14 +82,6 @@ rich_config ()
 }
 
 void
-assert_conforms (const std::vector<std::string> &frames)
-{
-  std::string report;
-  if (!gemlive::test::validate_frames (WireDirection::CLIENT, frames, report))
-    g_error ("our client frames do not conform to the official protos:\n%s", report.c_str ());
-}
-
-void
 test_minimal_setup_matches_sdk ()
 {
   std::string text = encode_setup (minimal_config ());

@@ -7,6 +7,7 @@
  * wire vectors) and every one is validated against the official protos.
  */
 #include "conformance.h"
+#include "unit_helpers.h"
 #include "live/protocol.h"
 
 #include <json-glib/json-glib.h>
@@ -18,66 +19,7 @@
 namespace {
 
 using namespace gemlive;
-using gemlive::test::WireDirection;
-
-struct JsonNodeUnref {
-  void operator() (JsonNode *n) const { json_node_unref (n); }
-};
-using JsonNodePtr = std::unique_ptr<JsonNode, JsonNodeUnref>;
-
-std::string the_wire_dir;
-
-std::string
-read_wire (const std::string &name)
-{
-  std::string path = the_wire_dir + G_DIR_SEPARATOR_S + name;
-  gchar *contents = nullptr;
-  gsize length = 0;
-  GError *error = nullptr;
-  if (!g_file_get_contents (path.c_str (), &contents, &length, &error))
-    g_error ("cannot read wire vector %s: %s", path.c_str (), error->message);
-  std::string text (contents, length);
-  g_free (contents);
-  return text;
-}
-
-JsonNodePtr
-parse_json (const std::string &text, const char *what)
-{
-  JsonParser *parser = json_parser_new ();
-  GError *error = nullptr;
-  if (!json_parser_load_from_data (parser, text.data (), (gssize) text.size (), &error))
-    g_error ("%s is not JSON (%s): %s", what, error->message, text.c_str ());
-  JsonNodePtr root (json_node_copy (json_parser_get_root (parser)));
-  g_object_unref (parser);
-  return root;
-}
-
-std::string
-to_json (JsonNode *node)
-{
-  gchar *text = json_to_string (node, FALSE);
-  std::string out (text);
-  g_free (text);
-  return out;
-}
-
-void
-assert_json_equal (const std::string &actual_text, JsonNode *expected, const char *what)
-{
-  JsonNodePtr actual = parse_json (actual_text, what);
-  if (!json_node_equal (actual.get (), expected))
-    g_error ("%s differs from the expected JSON:\n  actual:   %s\n  expected: %s", what,
-        to_json (actual.get ()).c_str (), to_json (expected).c_str ());
-}
-
-void
-assert_conforms (const std::vector<std::string> &frames)
-{
-  std::string report;
-  if (!gemlive::test::validate_frames (WireDirection::CLIENT, frames, report))
-    g_error ("our client frames do not conform to the official protos:\n%s", report.c_str ());
-}
+using namespace gemlive::unittest;
 
 JsonObject *
 member (JsonNode *node, const char *name)
@@ -237,7 +179,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, nullptr);
   if (argc < 2)
     g_error ("usage: %s WIRE_DIR (the directory of client-*.json vectors)", argv[0]);
-  the_wire_dir = argv[1];
+  set_wire_dir (argv[1]);
   g_test_add_func ("/input/rich-setup-with-turn-settings-matches-sdk",
       test_rich_setup_with_turn_settings_matches_sdk);
   g_test_add_func ("/input/generation-extras-are-sent-only-when-set",

@@ -6,6 +6,7 @@
  * sends (the wire vectors) and validated against the official protos.
  */
 #include "conformance.h"
+#include "unit_helpers.h"
 #include "live/protocol.h"
 #include "live/protocol_tools.h"
 #include "live/tool_calls.h"
@@ -19,57 +20,7 @@
 namespace {
 
 using namespace gemlive;
-using gemlive::test::WireDirection;
-
-struct JsonNodeUnref {
-  void operator() (JsonNode *n) const { json_node_unref (n); }
-};
-using JsonNodePtr = std::unique_ptr<JsonNode, JsonNodeUnref>;
-
-std::string the_wire_dir;
-
-std::string
-read_wire (const std::string &name)
-{
-  gchar *contents = nullptr;
-  gsize length = 0;
-  GError *error = nullptr;
-  std::string path = the_wire_dir + G_DIR_SEPARATOR_S + name;
-  if (!g_file_get_contents (path.c_str (), &contents, &length, &error))
-    g_error ("cannot read wire vector %s: %s", path.c_str (), error->message);
-  std::string text (contents, length);
-  g_free (contents);
-  return text;
-}
-
-JsonNodePtr
-parse (const std::string &text)
-{
-  JsonParser *parser = json_parser_new ();
-  GError *error = nullptr;
-  if (!json_parser_load_from_data (parser, text.data (), (gssize) text.size (), &error))
-    g_error ("not JSON (%s): %s", error->message, text.c_str ());
-  JsonNodePtr root (json_node_copy (json_parser_get_root (parser)));
-  g_object_unref (parser);
-  return root;
-}
-
-std::string
-compact (JsonNode *node)
-{
-  gchar *text = json_to_string (node, FALSE);
-  std::string out (text);
-  g_free (text);
-  return out;
-}
-
-void
-assert_conforms (const std::vector<std::string> &frames)
-{
-  std::string report;
-  if (!gemlive::test::validate_frames (WireDirection::CLIENT, frames, report))
-    g_error ("client frames do not validate: %s", report.c_str ());
-}
+using namespace gemlive::unittest;
 
 /* Expects parse_tools_json to fail with an error that contains `needle`. */
 void
@@ -109,14 +60,14 @@ void
 test_setup_tools_match_the_sdk_and_validate ()
 {
   /* The official SDK's rich setup carries exactly this declaration. */
-  JsonNodePtr rich = parse (read_wire ("client-setup-rich.json"));
+  JsonNodePtr rich = parse_json (read_wire ("client-setup-rich.json"), "wire vector");
   JsonNode *expected = json_object_get_member (json_object_get_object_member (
           json_node_get_object (rich.get ()), "setup"), "tools");
   SetupConfig config;
   config.model = "models/gemini-3.8-live";
-  config.tools_json = compact (expected);
+  config.tools_json = to_json (expected);
   std::string frame = encode_setup (config);
-  JsonNodePtr ours = parse (frame);
+  JsonNodePtr ours = parse_json (frame, "our frame");
   JsonNode *tools = json_object_get_member (json_object_get_object_member (
           json_node_get_object (ours.get ()), "setup"), "tools");
   g_assert_nonnull (tools);
@@ -191,8 +142,8 @@ test_tool_response_matches_the_sdk_and_validates ()
   response.response_json = R"({"output": {"temperature_c": 21, "sky": "sunny"}})";
   std::string frame, error;
   g_assert_true (encode_tool_response (response, frame, error));
-  JsonNodePtr ours = parse (frame);
-  JsonNodePtr sdk = parse (read_wire ("client-tool-response.json"));
+  JsonNodePtr ours = parse_json (frame, "our frame");
+  JsonNodePtr sdk = parse_json (read_wire ("client-tool-response.json"), "wire vector");
   if (!json_node_equal (ours.get (), sdk.get ()))
     g_error ("toolResponse differs from the SDK's: %s", frame.c_str ());
 
@@ -341,7 +292,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, nullptr);
   if (argc < 2)
     g_error ("usage: test-tools WIRE_DIR");
-  the_wire_dir = argv[1];
+  set_wire_dir (argv[1]);
   g_test_add_func ("/tools/valid-tools-are-normalized-and-classified",
       test_valid_tools_are_normalized_and_classified);
   g_test_add_func ("/tools/setup-tools-match-the-sdk-and-validate",

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gemlive::unittest {
 
@@ -33,6 +34,12 @@ std::string to_json (JsonNode *node);
 
 /* Structural equality; on mismatch fails the test showing both. */
 void assert_json_equal (JsonNode *actual, JsonNode *expected, const char *what);
+/* The same for a frame as text; fails the test when it is not JSON. */
+void assert_json_equal (const std::string &actual_text, JsonNode *expected, const char *what);
+
+/* Validates client frames against the official protos; fails the test with
+ * the validator's report. */
+void assert_conforms (const std::vector<std::string> &frames);
 
 /* g_assert_cmpstr keeps only the pointer it is given: compare owned strings
  * through this, so a temporary lives for the whole comparison. */
