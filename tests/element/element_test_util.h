@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gst/check/gstcheck.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <unistd.h>
@@ -259,6 +260,26 @@ inline bool
 contains (const std::string &haystack, const std::string &needle)
 {
   return haystack.find (needle) != std::string::npos;
+}
+
+/* A loopback port that was free a moment ago: nothing listens there, so a
+ * connection to it is refused at once. */
+inline int
+unused_loopback_port ()
+{
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, nullptr);
+  GInetAddress *loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *address = g_inet_socket_address_new (loopback, 0);
+  ck_assert (g_socket_bind (socket, address, FALSE, nullptr));
+  GSocketAddress *bound = g_socket_get_local_address (socket, nullptr);
+  int port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_object_unref (bound);
+  g_object_unref (address);
+  g_object_unref (loopback);
+  g_socket_close (socket, nullptr);
+  g_object_unref (socket);
+  return port;
 }
 
 }  // namespace gemlive::test

@@ -74,28 +74,9 @@ GST_START_TEST (unknown_model_error_carries_close_1008_and_the_model)
 }
 GST_END_TEST;
 
-/* A port that was free a moment ago: nothing listens there. */
-static int
-closed_port ()
-{
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, nullptr);
-  GInetAddress *loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *address = g_inet_socket_address_new (loopback, 0);
-  ck_assert (g_socket_bind (socket, address, FALSE, nullptr));
-  GSocketAddress *bound = g_socket_get_local_address (socket, nullptr);
-  int port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_object_unref (bound);
-  g_object_unref (address);
-  g_object_unref (loopback);
-  g_socket_close (socket, nullptr);
-  g_object_unref (socket);
-  return port;
-}
-
 GST_START_TEST (unreachable_endpoint_error_names_host_and_port_quickly)
 {
-  int port = closed_port ();
+  int port = unused_loopback_port ();
   BusLog log;
   gint64 start = g_get_monotonic_time ();
   run_conversation ("ws://127.0.0.1:" + std::to_string (port), "api-key=k", log);

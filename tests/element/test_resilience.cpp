@@ -267,28 +267,9 @@ GST_START_TEST (unknown_handle_falls_back_to_a_fresh_session_once_and_says_so)
 }
 GST_END_TEST;
 
-/* A port that was free a moment ago. */
-static int
-free_port ()
-{
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, nullptr);
-  GInetAddress *loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *address = g_inet_socket_address_new (loopback, 0);
-  ck_assert (g_socket_bind (socket, address, FALSE, nullptr));
-  GSocketAddress *bound = g_socket_get_local_address (socket, nullptr);
-  int port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_object_unref (bound);
-  g_object_unref (address);
-  g_object_unref (loopback);
-  g_socket_close (socket, nullptr);
-  g_object_unref (socket);
-  return port;
-}
-
 GST_START_TEST (server_down_for_seconds_then_back_keeps_the_pipeline_and_the_input)
 {
-  const std::string port = std::to_string (free_port ());
+  const std::string port = std::to_string (unused_loopback_port ());
   auto server = std::make_unique<LocalServer> (std::vector<std::string> {"--fast", "--port",
       port});
   const std::string endpoint = server->endpoint ();

@@ -8,6 +8,7 @@
  */
 #include "conformance.h"
 #include "local_server.h"
+#include "server_test_util.h"
 #include "ws_client.h"
 
 #include <glib/gstdio.h>
@@ -22,9 +23,6 @@ using namespace gemlive::test;
 
 namespace {
 
-const std::string kPath =
-    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
-const std::string kModel = "models/gemini-2.5-flash-native-audio-preview-12-2025";
 const std::string kSetup = "{\"setup\":{\"model\":\"" + kModel +
     "\",\"generationConfig\":{\"responseModalities\":[\"AUDIO\"]},"
     "\"inputAudioTranscription\":{},\"outputAudioTranscription\":{},\"sessionResumption\":{}}}";
@@ -50,62 +48,10 @@ connect_and_setup (const LocalServer &server, const std::string &setup = kSetup)
   return client;
 }
 
-/* Writes a scenario to a temporary file that lives as long as the object. */
-struct ScenarioFile {
-  explicit ScenarioFile (const std::string &json)
-  {
-    gchar *p = nullptr;
-    int fd = g_file_open_tmp ("scenario-XXXXXX.json", &p, nullptr);
-    g_assert_cmpint (fd, >=, 0);
-    g_assert_true (g_file_set_contents (p, json.c_str (), -1, nullptr));
-    g_close (fd, nullptr);
-    path = p;
-    g_free (p);
-  }
-  ~ScenarioFile () { g_unlink (path.c_str ()); }
-  std::string path;
+/* A scenario for --scenario, in a temporary file that lives as long as the object. */
+struct ScenarioFile : TempFile {
+  explicit ScenarioFile (const std::string &json) : TempFile (json, "scenario-XXXXXX.json") {}
 };
-
-/* PCM samples of a 16-bit mono WAV file (the "data" chunk). */
-std::string
-wav_pcm (const std::string &path, int &rate)
-{
-  std::ifstream in (path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf ();
-  std::string wav = s.str ();
-  g_assert_cmpuint (wav.size (), >, 44);
-  g_assert_true (wav.compare (0, 4, "RIFF") == 0);
-  size_t pos = 12;
-  std::string pcm;
-  while (pos + 8 <= wav.size ()) {
-    guint32 len;
-    std::memcpy (&len, wav.data () + pos + 4, 4);
-    if (wav.compare (pos, 4, "fmt ") == 0)
-      std::memcpy (&rate, wav.data () + pos + 12, 4);
-    if (wav.compare (pos, 4, "data") == 0)
-      pcm = wav.substr (pos + 8, std::min<size_t> (len, wav.size () - pos - 8));
-    pos += 8 + len + (len & 1);
-  }
-  g_assert_cmpuint (pcm.size (), >, 0);
-  return pcm;
-}
-
-/* Streams a WAV file as realtimeInput.audio in 100 ms chunks. */
-void
-stream_wav (WsClient &client, const std::string &name, const std::string &mime_prefix = "audio/pcm;rate=")
-{
-  int rate = 0;
-  std::string pcm = wav_pcm (test_data_path (name), rate);
-  const size_t chunk = static_cast<size_t> (rate) / 10 * 2;
-  for (size_t off = 0; off < pcm.size (); off += chunk) {
-    size_t n = std::min (chunk, pcm.size () - off);
-    gchar *b64 = g_base64_encode (reinterpret_cast<const guchar *> (pcm.data () + off), n);
-    client.send_text ("{\"realtimeInput\":{\"audio\":{\"mimeType\":\"" + mime_prefix +
-        std::to_string (rate) + "\",\"data\":\"" + b64 + "\"}}}");
-    g_free (b64);
-  }
-}
 
 JsonNode *
 parse (const std::string &text)
@@ -113,24 +59,6 @@ parse (const std::string &text)
   JsonNode *node = json_from_string (text.c_str (), nullptr);
   g_assert_nonnull (node);
   return node;
-}
-
-/* Concatenated serverContent.<key>.text of all frames. */
-std::string
-transcript (const WsClient &client, const char *key)
-{
-  std::string out;
-  for (const auto &f : client.frames ()) {
-    JsonNode *n = parse (f.text);
-    JsonObject *o = json_node_get_object (n);
-    if (json_object_has_member (o, "serverContent")) {
-      JsonObject *sc = json_object_get_object_member (o, "serverContent");
-      if (json_object_has_member (sc, key))
-        out += json_object_get_string_member (json_object_get_object_member (sc, key), "text");
-    }
-    json_node_unref (n);
-  }
-  return out;
 }
 
 /* Total bytes of 24 kHz audio the server sent. */
