@@ -161,6 +161,63 @@ parse_tool_call (JsonObject *obj, const std::string &where, size_t index, Script
   return true;
 }
 
+/* A JSON array of strings, or an error naming the offending element. */
+bool
+parse_string_list (JsonArray *array, const std::string &where, std::vector<std::string> &out,
+    std::string &error)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++) {
+    JsonNode *n = json_array_get_element (array, i);
+    if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING) {
+      error = where + "[" + std::to_string (i) + "] must be a string";
+      return false;
+    }
+    out.emplace_back (json_node_get_string (n));
+  }
+  return true;
+}
+
+bool
+parse_grounding (JsonObject *obj, const std::string &where, GroundingSpec &out,
+    std::string &error)
+{
+  Reader r (obj, where);
+  std::optional<std::string> rendered;
+  if (!r.string_field ("search_entry_point", rendered, error))
+    return false;
+  out.rendered_content = rendered.value_or ("");
+  if (r.has ("queries")) {
+    JsonArray *queries = r.array_field ("queries", error);
+    if (queries == nullptr || !parse_string_list (queries, where + ".queries", out.queries, error))
+      return false;
+  }
+  if (r.has ("sources")) {
+    JsonArray *sources = r.array_field ("sources", error);
+    if (sources == nullptr)
+      return false;
+    for (guint i = 0; i < json_array_get_length (sources); i++) {
+      JsonNode *n = json_array_get_element (sources, i);
+      std::string at = where + ".sources[" + std::to_string (i) + "]";
+      if (!JSON_NODE_HOLDS_OBJECT (n)) {
+        error = at + " must be an object";
+        return false;
+      }
+      Reader source_reader (json_node_get_object (n), at);
+      std::optional<std::string> uri, title;
+      if (!source_reader.string_field ("uri", uri, error) ||
+          !source_reader.string_field ("title", title, error))
+        return false;
+      /* A citation the user cannot follow is a mistake in the scenario. */
+      if (!uri || uri->empty ()) {
+        error = at + ".uri is required";
+        return false;
+      }
+      out.sources.push_back ({*uri, title.value_or ("")});
+    }
+  }
+  return true;
+}
+
 bool
 parse_turn (JsonObject *obj, const std::string &where, ScenarioTurn &turn, std::string &error)
 {
@@ -188,6 +245,13 @@ parse_turn (JsonObject *obj, const std::string &where, ScenarioTurn &turn, std::
         return false;
       turn.tool_calls.push_back (call);
     }
+  }
+  if (r.has ("grounding")) {
+    JsonObject *grounding = r.object_field ("grounding", error);
+    GroundingSpec spec;
+    if (grounding == nullptr || !parse_grounding (grounding, where + ".grounding", spec, error))
+      return false;
+    turn.grounding = spec;
   }
   if (r.has ("fault")) {
     JsonObject *fault = r.object_field ("fault", error);

@@ -42,6 +42,7 @@ struct ScenarioTurn {
   int64_t cancel_tool_calls_after_ms = -1;      /* >= 0: send toolCallCancellation instead of waiting */
   int64_t stall_ms = 0;
   int64_t interrupt_after_ms = -1;              /* >= 0: force `interrupted` after this much reply audio */
+  std::optional<GroundingSpec> grounding;       /* sent as groundingMetadata with the reply */
   TurnFault fault;
 };
 

@@ -170,6 +170,53 @@ msg_usage (const UsageCounts &usage)
 }
 
 std::string
+msg_grounding (const GroundingSpec &grounding)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "groundingMetadata");
+  json_builder_begin_object (b);
+  if (!grounding.queries.empty ()) {
+    json_builder_set_member_name (b, "webSearchQueries");
+    json_builder_begin_array (b);
+    for (const auto &query : grounding.queries)
+      json_builder_add_string_value (b, query.c_str ());
+    json_builder_end_array (b);
+  }
+  if (!grounding.sources.empty ()) {
+    json_builder_set_member_name (b, "groundingChunks");
+    json_builder_begin_array (b);
+    for (const auto &source : grounding.sources) {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "web");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "uri");
+      json_builder_add_string_value (b, source.uri.c_str ());
+      if (!source.title.empty ()) {
+        json_builder_set_member_name (b, "title");
+        json_builder_add_string_value (b, source.title.c_str ());
+      }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+    json_builder_end_array (b);
+  }
+  if (!grounding.rendered_content.empty ()) {
+    json_builder_set_member_name (b, "searchEntryPoint");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "renderedContent");
+    json_builder_add_string_value (b, grounding.rendered_content.c_str ());
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
+}
+
+std::string
 msg_tool_call (const std::vector<ToolCallSpec> &calls)
 {
   JsonBuilder *b = json_builder_new ();

@@ -21,6 +21,17 @@ struct ToolCallSpec {
   std::string args_json = "{}";  /* compact JSON object */
 };
 
+/* serverContent.groundingMetadata of a reply grounded in Google Search. */
+struct GroundingSpec {
+  struct Source {
+    std::string uri;
+    std::string title;  /* omitted from the message when empty */
+  };
+  std::vector<std::string> queries;  /* webSearchQueries */
+  std::vector<Source> sources;       /* groundingChunks[].web */
+  std::string rendered_content;      /* searchEntryPoint.renderedContent; omitted when empty */
+};
+
 struct UsageCounts {
   int64_t prompt_audio_tokens = 0;
   int64_t prompt_text_tokens = 0;
@@ -36,6 +47,7 @@ std::string msg_generation_complete ();
 std::string msg_turn_complete ();
 std::string msg_interrupted ();
 std::string msg_usage (const UsageCounts &usage);
+std::string msg_grounding (const GroundingSpec &grounding);
 std::string msg_tool_call (const std::vector<ToolCallSpec> &calls);
 std::string msg_tool_call_cancellation (const std::vector<std::string> &ids);
 std::string msg_go_away (int64_t time_left_ms);

@@ -282,6 +282,9 @@ ServerSession::finish_reply ()
     if (!rest.empty ())
       send (msg_output_transcription (rest));
   }
+  /* The service cites its search results once the answer is generated. */
+  if (turn_.grounding)
+    send (msg_grounding (*turn_.grounding));
   send (msg_generation_complete ());
   send (msg_turn_complete ());
   UsageCounts usage;

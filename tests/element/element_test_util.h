@@ -180,6 +180,18 @@ struct BusLog {
   }
 };
 
+/* Environment for a program the sanitizer build did not link (gst-launch-1.0,
+ * python3) that loads our ASan-built plugin: the ASan runtime must come first,
+ * so meson passes its path in GEMINI_LIVE_CHILD_PRELOAD. Takes ownership of env. */
+inline gchar **
+environ_for_foreign_program (gchar **env)
+{
+  const gchar *preload = g_getenv ("GEMINI_LIVE_CHILD_PRELOAD");
+  if (preload && *preload)
+    env = g_environ_setenv (env, "LD_PRELOAD", preload, TRUE);
+  return env;
+}
+
 inline bool
 is_eos (GstMessage *m)
 {

@@ -167,7 +167,7 @@ GST_START_TEST (gst_launch_verbose_shows_no_secret_of_any_backend)
   LocalServer server (strict_server_args ());
   for (const auto &c : every_backend ()) {
     std::string log_path = temporary_log ();
-    gchar **env = child_environment (log_path.c_str ());
+    gchar **env = environ_for_foreign_program (child_environment (log_path.c_str ()));
     std::string command = std::string (gst_launch) + " -v -m filesrc location="
         + test_data_path ("question-16k.wav") + " ! wavparse ! geminilive endpoint="
         + server.endpoint () + " backend=" + c.backend + " " + c.properties

@@ -445,8 +445,10 @@ run_example (const char *const *argv, const LocalServer &server)
   gchar *out = nullptr, *err = nullptr;
   gint status = 0;
   GError *error = nullptr;
-  ck_assert_msg (g_spawn_sync (nullptr, (gchar **) argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr,
+  gchar **env = environ_for_foreign_program (g_get_environ ());
+  ck_assert_msg (g_spawn_sync (nullptr, (gchar **) argv, env, G_SPAWN_SEARCH_PATH, nullptr,
           nullptr, &out, &err, &status, &error), "spawn: %s", error ? error->message : "");
+  g_strfreev (env);
   std::string stdout_text = out, stderr_text = err;
   g_free (out);
   g_free (err);

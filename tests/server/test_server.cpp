@@ -403,6 +403,34 @@ test_realtime_reply_is_paced_and_barge_in_interrupts ()
   assert_frames_valid (*client);
 }
 
+/* The scripted grounding arrives as one groundingMetadata, after the reply's
+ * audio and before generationComplete, and validates against the official
+ * GroundingMetadata message (webSearchQueries, groundingChunks[].web). */
+static void
+test_grounding_metadata_is_sent_with_the_reply_and_validates ()
+{
+  ScenarioFile scenario (R"({"turns":[{"reply":"Paris.","grounding":{
+      "queries":["capital of France"],
+      "sources":[{"uri":"https://en.wikipedia.org/wiki/Paris","title":"Paris"},
+                 {"uri":"https://example.org/untitled"}],
+      "search_entry_point":"<b>capital of France</b>"}}]})");
+  LocalServer server ({"--fast", "--scenario", scenario.path});
+  auto client = connect_and_setup (server);
+  client->send_text ("{\"realtimeInput\":{\"text\":\"capital of France?\"}}");
+  g_assert_true (client->wait_until ([&] { return client->find ("turnComplete") >= 0; }));
+  int grounding = client->find ("groundingMetadata");
+  g_assert_cmpint (grounding, >, client->find ("inlineData"));
+  g_assert_cmpint (grounding, <, client->find ("generationComplete"));
+  g_assert_cmpint (client->find ("groundingMetadata", grounding + 1), ==, -1);
+  g_assert_cmpstr (client->frames ()[grounding].text.c_str (), ==,
+      "{\"serverContent\":{\"groundingMetadata\":{"
+      "\"webSearchQueries\":[\"capital of France\"],"
+      "\"groundingChunks\":[{\"web\":{\"uri\":\"https://en.wikipedia.org/wiki/Paris\","
+      "\"title\":\"Paris\"}},{\"web\":{\"uri\":\"https://example.org/untitled\"}}],"
+      "\"searchEntryPoint\":{\"renderedContent\":\"<b>capital of France</b>\"}}}}");
+  assert_frames_valid (*client);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -439,5 +467,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/concurrent-sessions-all-answered", test_concurrent_sessions_all_answered);
   g_test_add_func ("/server/realtime-reply-is-paced-and-barge-in-interrupts",
       test_realtime_reply_is_paced_and_barge_in_interrupts);
+  g_test_add_func ("/server/grounding-metadata-is-sent-with-the-reply-and-validates",
+      test_grounding_metadata_is_sent_with_the_reply_and_validates);
   return g_test_run ();
 }
