@@ -13,18 +13,29 @@ passed=0
 failed=0
 status=0
 
-# Reads meson's JSON test log and adds its counts to the totals.
+failures_report=$(mktemp)
+trap 'rm -f "$failures_report"' EXIT
+
+# Reads meson's JSON test log, adds its counts to the totals and appends each
+# failed test's name and the end of its output to $failures_report, which is
+# printed again just before the totals: CI logs are often read from the end.
 count_results() {
-  local log=$1 counts
-  counts=$(python3 - "$log" <<'PY'
+  local suite=$1 log=$2 counts
+  counts=$(python3 - "$suite" "$log" "$failures_report" <<'PY'
 import json, sys
+suite, log, report = sys.argv[1:4]
 ok = bad = 0
-for line in open(sys.argv[1]):
-    result = json.loads(line)["result"]
-    if result in ("OK", "EXPECTEDFAIL"):
-        ok += 1
-    elif result != "SKIP":
-        bad += 1
+with open(log) as lines, open(report, "a") as out:
+    for line in lines:
+        test = json.loads(line)
+        if test["result"] in ("OK", "EXPECTEDFAIL"):
+            ok += 1
+        elif test["result"] != "SKIP":
+            bad += 1
+            tail = (test.get("stdout") or "").splitlines()[-40:]
+            out.write(f"--- {suite}: {test['name']} {test['result']} "
+                      f"after {test['duration']:.1f} s; last lines of its output:\n")
+            out.write("".join(f"    {l}\n" for l in tail))
 print(ok, bad)
 PY
   ) || counts="0 1"
@@ -42,12 +53,13 @@ run_suite() {
   if ! "$here/scripts/build.sh" "$dir" "${setup_opts[@]}"; then
     echo "=== $name: build FAILED"
     failed=$((failed + 1)); status=1
+    echo "--- $name: the build failed (its output is above)" >>"$failures_report"
     return
   fi
   echo "=== $name: test"
   rm -f "$dir/meson-logs/testlog.json"
   meson test -C "$dir" --print-errorlogs --num-processes 2 "${test_opts[@]}" || status=1
-  count_results "$dir/meson-logs/testlog.json"
+  count_results "$name" "$dir/meson-logs/testlog.json"
 }
 
 run_suite "default" "$here/build" "" ""
@@ -64,6 +76,10 @@ if [ "${TEST_SANITIZERS:-1}" != 0 ]; then
     "-Dfuzzing=true -Dtests=disabled -Dexamples=disabled -Dbuildtype=debug" "--suite fuzz"
 fi
 
+if [ -s "$failures_report" ]; then
+  echo "=== what failed"
+  cat "$failures_report"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && exit $status
 exit 1
