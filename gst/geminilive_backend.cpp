@@ -2,7 +2,8 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Issue 7: every way to reach the Live API, from the element's side.
+ * Backends and credentials: every way to reach the Live API, from the
+ * element's side.
  *
  * The properties that pick a backend and carry its credentials (backend,
  * project, location, access-token, app-check-token, firebase-*, tls-ca-file),

@@ -41,7 +41,7 @@ gst_gemini_live_redact (GstGeminiLive *self, const std::string &text)
   std::vector<std::string> secrets;
   {
     std::lock_guard<std::mutex> guard (self->priv->session_lock);
-    /* issue 7: every credential of the backend in use (geminilive_backend.cpp). */
+    /* Every credential of the backend in use (geminilive_backend.cpp). */
     secrets = self->priv->secrets_in_use;
     secrets.push_back (self->priv->key_in_use);
   }
@@ -210,7 +210,8 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
     GST_DEBUG_OBJECT (self, "ignoring a text part of %" G_GSIZE_FORMAT " bytes", text.size ());
   if (message.input_transcription) {
     post_transcript (self, "geminilive/input-transcription", *message.input_transcription);
-    gst_gemini_live_text_input_transcription (self, *message.input_transcription);  /* issue 4 */
+    /* Also on text_src, if requested and text-src-input-transcription is set. */
+    gst_gemini_live_text_input_transcription (self, *message.input_transcription);
   }
   if (message.output_transcription) {
     post_transcript (self, "geminilive/output-transcription", *message.output_transcription);
@@ -235,7 +236,7 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
     GST_INFO_OBJECT (self, "turnComplete after the input ended: draining to EOS");
     priv->output.push (OutputItem (OutputItem::Kind::EOS));
   }
-  /* issue 5: geminilive_tools.cpp */
+  /* Function calling and Google Search sources (geminilive_tools.cpp). */
   if (!message.tool_calls.empty ())
     gst_gemini_live_tools_on_calls (self, message.tool_calls);
   if (!message.cancelled_tool_call_ids.empty ())
@@ -256,7 +257,7 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
   auto detail = gst_gemini_live_redact (self, end.detail);
   const char *shown_reason = reason.empty () ? "no reason given" : reason.c_str ();
 
-  /* issue 7: a refused credential names the backend and the credential. */
+  /* A refused credential names the backend and the credential to fix. */
   if (gst_gemini_live_backend_post_refusal (self, end))
     return;
 
@@ -286,7 +287,9 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
             ("Gemini Live refused the connection to %s (HTTP %u %s).", end.host_port.c_str (),
                 end.http_status, shown_reason), ("%s", detail.c_str ()));
       return;
-    case SessionEnd::Kind::REQUEST_FAILED:  /* issue 6: the request provider failed */
+    case SessionEnd::Kind::REQUEST_FAILED:
+      /* The request is built again before each (re)connect, so that expiring
+       * credentials can be refreshed; this time it could not be. */
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("Could not build the Gemini Live connection request: %s.", detail.c_str ()),
           (nullptr));
@@ -295,7 +298,7 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
       break;
   }
 
-  /* issue 6: why no reconnection followed (reconnect-attempts). */
+  /* Why no reconnection followed (reconnect-attempts). */
   std::string gave_up = gst_gemini_live_resilience_describe_give_up (self, end);
   if (end.close_code == 1007 && reason.find ("API key") != std::string::npos)
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED,

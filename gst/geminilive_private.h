@@ -2,10 +2,11 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * State of a geminilive element, shared by its three source files:
- * gstgeminilive.cpp (GObject glue, sink pad, state changes),
- * geminilive_output.cpp (the src pad task) and geminilive_events.cpp (what
- * the network thread does with server messages).
+ * State of a geminilive element, shared by its source files:
+ * gstgeminilive.cpp (GObject glue, state changes), geminilive_sink.cpp (the
+ * sink pad), geminilive_output.cpp (the src pad task) and
+ * geminilive_events.cpp (what the network thread does with server messages),
+ * plus one file per feature (tools, turn control, backends, resilience).
  *
  * Threads:
  * - streaming thread (sink pad): chain/events; owns nothing of its own, uses
@@ -48,9 +49,9 @@ struct GeminiLiveSettings {
   std::string api_version;
   guint latency_ms = 100;
   guint drain_timeout_ms = 30000;
-  /* issue 4: turn control, generation settings, multimodal input
-   * (geminilive_props_turn.cpp). Sentinels (0 for enums, -1, false) = not
-   * sent in setup. */
+  /* Turn control (push-to-talk, voice activity detection), generation
+   * settings, multimodal input (geminilive_props_turn.cpp). Sentinels (0 for
+   * enums, -1, false) = not sent in setup. */
   bool automatic_activity_detection = true;
   int start_sensitivity = 0;
   int end_sensitivity = 0;
@@ -68,7 +69,7 @@ struct GeminiLiveSettings {
   int media_resolution = 0;
   double video_fps = 1.0;
   bool text_src_input_transcription = false;
-  /* issue 7: backends and credentials (geminilive_backend.cpp). Secrets are
+  /* Backends and credentials (geminilive_backend.cpp). Secrets are
    * write-only properties and never logged. */
   gemlive::Backend backend = gemlive::Backend::GEMINI_API;
   std::string project;
@@ -79,13 +80,14 @@ struct GeminiLiveSettings {
   std::string firebase_app_id;
   std::string firebase_app_version;
   std::string tls_ca_file;
-  /* issue 5: tools (geminilive_tools.cpp) */
+  /* Function calling and built-in tools (geminilive_tools.cpp) */
   std::string tools_json;        /* as set; empty = none */
   std::string tools_error;       /* why tools_json is invalid; empty = valid */
   bool google_search = false;
   bool code_execution = false;
   guint tool_timeout_ms = 30000; /* 0 = wait forever */
-  /* issue 6: resilience (geminilive_resilience.cpp) */
+  /* Reconnection, session resumption, context compression
+   * (geminilive_resilience.cpp) */
   std::string resumption_handle;       /* set by the app: resume this session at start */
   guint reconnect_attempts = 5;
   guint reconnect_initial_delay_ms = 500;
@@ -112,7 +114,7 @@ public:
   void on_server_message (gemlive::ServerMessage &message) override;
   void on_session_end (const gemlive::SessionEnd &end) override;
   void on_log (gemlive::LogLevel level, const std::string &text) override;
-  /* issue 6: geminilive_resilience.cpp */
+  /* Reconnection and session resumption: geminilive_resilience.cpp */
   void on_reconnecting (const gemlive::ReconnectNotice &notice) override;
   void on_resumed (const gemlive::ResumeNotice &notice) override;
   void on_input_dropped (uint64_t frames, size_t limit) override;
@@ -121,8 +123,8 @@ private:
   GstGeminiLive *element_;
 };
 
-struct GeminiLivePads;  /* issue 4: geminilive_pads.cpp */
-struct GeminiLiveTools;  /* issue 5: geminilive_tools.cpp */
+struct GeminiLivePads;  /* geminilive_pads.cpp */
+struct GeminiLiveTools;  /* geminilive_tools.cpp */
 
 struct GstGeminiLivePrivate {
   explicit GstGeminiLivePrivate (GstGeminiLive *self) : events (self) {}
@@ -139,8 +141,8 @@ struct GstGeminiLivePrivate {
   std::shared_ptr<gemlive::Alarm> chunk_alarm;
   std::shared_ptr<gemlive::Alarm> drain_alarm;
   std::string key_in_use;      /* for redaction of error texts */
-  /* issue 7 (geminilive_backend.cpp): the route of the current connection,
-   * for refused-credential errors, and every secret it carries (redacted). */
+  /* The route of the current connection (geminilive_backend.cpp), for
+   * refused-credential errors, and every secret it carries (redacted). */
   gemlive::Backend backend_in_use = gemlive::Backend::GEMINI_API;
   std::string credentials_in_use;
   std::vector<std::string> secrets_in_use;
@@ -148,7 +150,7 @@ struct GstGeminiLivePrivate {
   GstClockTime latency = 100 * GST_MSECOND;
   GstClockTime drain_timeout = 30 * GST_SECOND;
   guint64 unparsable_before = 0;  /* counter of sessions already gone */
-  /* issue 6: the newest handle of a session already gone (for resumption-handle) */
+  /* The newest handle of a session already gone (for resumption-handle) */
   std::string last_resumption_handle;
 
   /* sink side */
@@ -170,11 +172,12 @@ struct GstGeminiLivePrivate {
   GstClockTime gap_end = 0;
   guint64 output_offset = 0;
 
-  /* issue 4: request pads and their state (geminilive_pads.cpp) */
+  /* Request pads (video_sink, text_sink, text_src) and their state
+   * (geminilive_pads.cpp) */
   std::shared_ptr<GeminiLivePads> pads;
 
-  /* issue 5: pending tool calls, the audio gate, the tool-call dispatch
-   * thread (geminilive_tools.cpp; its own lock, see the thread notes there) */
+  /* Pending function calls, the audio gate, the tool-call dispatch thread
+   * (geminilive_tools.cpp; its own lock, see the thread notes there) */
   std::shared_ptr<GeminiLiveTools> tools;
 };
 
@@ -201,6 +204,21 @@ enum {
   GEMINI_LIVE_PROP_BASE_BACKEND = 400,     /* geminilive_backend.cpp */
 };
 
+/* The current session (null outside PAUSED and PLAYING), under session_lock. */
+inline std::shared_ptr<gemlive::LiveSession>
+gst_gemini_live_current_session (GstGeminiLive *self)
+{
+  std::lock_guard<std::mutex> guard (self->priv->session_lock);
+  return self->priv->session;
+}
+
+/* geminilive_sink.cpp */
+GstFlowReturn gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer);
+gboolean gst_gemini_live_sink_event (GstPad *pad, GstObject *parent, GstEvent *event);
+gboolean gst_gemini_live_sink_query (GstPad *pad, GstObject *parent, GstQuery *query);
+/* Sends the audio still in the chunker (chunk deadline, caps change, EOS). */
+void gst_gemini_live_flush_partial_chunk (GstGeminiLive *self);
+
 /* geminilive_output.cpp */
 gboolean gst_gemini_live_src_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode,
     gboolean active);
@@ -213,7 +231,8 @@ std::string gst_gemini_live_redact (GstGeminiLive *self, const std::string &text
 void gst_gemini_live_post (GstGeminiLive *self, GstStructure *structure);
 void gst_gemini_live_drain_timed_out (GstGeminiLive *self);
 
-/* issue 6: geminilive_resilience.cpp */
+/* geminilive_resilience.cpp: reconnection, session resumption, context
+ * window compression. */
 extern const GeminiLivePropertyGroup gst_gemini_live_resilience_properties;
 /* open_session: resumption handle and contextWindowCompression into setup,
  * reconnection settings into options; false after posting an error. */
@@ -226,7 +245,7 @@ void gst_gemini_live_resilience_session_closed (GstGeminiLive *self,
 std::string gst_gemini_live_resilience_describe_give_up (GstGeminiLive *self,
     const gemlive::SessionEnd &end);
 
-/* issue 5: geminilive_tools.cpp */
+/* geminilive_tools.cpp: function calling and built-in tools. */
 extern const GeminiLivePropertyGroup gst_gemini_live_tools_properties;
 std::shared_ptr<GeminiLiveTools> gst_gemini_live_tools_new ();
 /* open_session: puts the tools into setup; false after posting an error. */

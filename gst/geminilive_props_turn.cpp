@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Issue 4 properties: voice activity detection and turn control, the
+ * Turn-control properties: voice activity detection and push-to-talk, the
  * generation settings of the native-audio models, and the video / text_src
  * behaviour. Setup settings have a sentinel default meaning "not sent", so
  * the service only sees what the user asked for (models differ in what they

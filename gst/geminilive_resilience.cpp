@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * issue 6, the element's side of resilience: the properties (resumption
+ * The element's side of resilience: the properties (session resumption
  * handle, reconnection backoff, resume buffer, context window compression),
  * what goes into SetupConfig / SessionOptions at start, and the bus messages
  * for reconnections. The reconnection itself lives in gst/live/live_session.cpp
@@ -267,7 +267,8 @@ SessionEvents::on_resumed (const gemlive::ResumeNotice &notice)
   auto reason = gst_gemini_live_redact (self, notice.reason);
   GST_INFO_OBJECT (self, "connection replaced (%s): %s",
       notice.context_kept ? "session resumed" : "fresh session", reason.c_str ());
-  /* issue 5: tool calls of the old connection are void; held input goes on. */
+  /* Function calls of the old connection are void (the service forgets
+   * them); input held for a blocking call goes to the new connection. */
   gst_gemini_live_tools_connection_replaced (self);
   gst_gemini_live_post (self, gst_structure_new ("geminilive/session",
           "state", G_TYPE_STRING, "resumed",

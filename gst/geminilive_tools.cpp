@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * issue 5: function calling and built-in tools.
+ * Function calling and built-in tools, the element's side.
  *
  * Properties `tools`, `google-search`, `code-execution`, `tool-timeout`;
  * signal `tool-call` and action signal `send-tool-response`; the bus messages
@@ -194,36 +194,25 @@ static bool
 tools_set (GstGeminiLive *self, guint prop_id, const GValue *value)
 {
   auto priv = self->priv;
+  std::string json, error;
+  if (prop_id == PROP_TOOLS) {
+    /* Checked here so a mistake is logged at once; open_session refuses it. */
+    const gchar *text = g_value_get_string (value);
+    json = text ? text : "";
+    gemlive::ToolDeclarations declared;
+    if (!json.empty () && !gemlive::parse_tools_json (json, declared, error))
+      GST_WARNING_OBJECT (self, "invalid tools property: %s", error.c_str ());
+  }
+  std::lock_guard<std::mutex> guard (priv->settings_lock);
+  auto &s = priv->settings;
   switch (prop_id) {
-    case PROP_TOOLS: {
-      const gchar *text = g_value_get_string (value);
-      std::string json = text ? text : "";
-      std::string error;
-      if (!json.empty ()) {
-        gemlive::ToolDeclarations declared;
-        if (!gemlive::parse_tools_json (json, declared, error))
-          GST_WARNING_OBJECT (self, "invalid tools property: %s", error.c_str ());
-      }
-      std::lock_guard<std::mutex> guard (priv->settings_lock);
-      priv->settings.tools_json = json;
-      priv->settings.tools_error = error;
+    case PROP_TOOLS:
+      s.tools_json = json;
+      s.tools_error = error;
       return true;
-    }
-    case PROP_GOOGLE_SEARCH: {
-      std::lock_guard<std::mutex> guard (priv->settings_lock);
-      priv->settings.google_search = g_value_get_boolean (value);
-      return true;
-    }
-    case PROP_CODE_EXECUTION: {
-      std::lock_guard<std::mutex> guard (priv->settings_lock);
-      priv->settings.code_execution = g_value_get_boolean (value);
-      return true;
-    }
-    case PROP_TOOL_TIMEOUT: {
-      std::lock_guard<std::mutex> guard (priv->settings_lock);
-      priv->settings.tool_timeout_ms = g_value_get_uint (value);
-      return true;
-    }
+    case PROP_GOOGLE_SEARCH: s.google_search = g_value_get_boolean (value); return true;
+    case PROP_CODE_EXECUTION: s.code_execution = g_value_get_boolean (value); return true;
+    case PROP_TOOL_TIMEOUT: s.tool_timeout_ms = g_value_get_uint (value); return true;
     default:
       return false;
   }
@@ -232,21 +221,13 @@ tools_set (GstGeminiLive *self, guint prop_id, const GValue *value)
 static bool
 tools_get (GstGeminiLive *self, guint prop_id, GValue *value)
 {
-  auto priv = self->priv;
-  std::lock_guard<std::mutex> guard (priv->settings_lock);
+  std::lock_guard<std::mutex> guard (self->priv->settings_lock);
+  const auto &s = self->priv->settings;
   switch (prop_id) {
-    case PROP_TOOLS:
-      g_value_set_string (value, priv->settings.tools_json.c_str ());
-      return true;
-    case PROP_GOOGLE_SEARCH:
-      g_value_set_boolean (value, priv->settings.google_search);
-      return true;
-    case PROP_CODE_EXECUTION:
-      g_value_set_boolean (value, priv->settings.code_execution);
-      return true;
-    case PROP_TOOL_TIMEOUT:
-      g_value_set_uint (value, priv->settings.tool_timeout_ms);
-      return true;
+    case PROP_TOOLS: g_value_set_string (value, s.tools_json.c_str ()); return true;
+    case PROP_GOOGLE_SEARCH: g_value_set_boolean (value, s.google_search); return true;
+    case PROP_CODE_EXECUTION: g_value_set_boolean (value, s.code_execution); return true;
+    case PROP_TOOL_TIMEOUT: g_value_set_uint (value, s.tool_timeout_ms); return true;
     default:
       return false;
   }
@@ -351,11 +332,7 @@ void
 gst_gemini_live_tools_connection_replaced (GstGeminiLive *self)
 {
   auto priv = self->priv;
-  std::shared_ptr<gemlive::LiveSession> session;
-  {
-    std::lock_guard<std::mutex> guard (priv->session_lock);
-    session = priv->session;
-  }
+  auto session = gst_gemini_live_current_session (self);
   std::lock_guard<std::mutex> guard (priv->tools->lock);
   priv->tools->generation++;
   priv->tools->table.clear ();
@@ -469,18 +446,11 @@ gst_gemini_live_tools_on_calls (GstGeminiLive *self,
   }
 }
 
-static std::shared_ptr<gemlive::LiveSession>
-current_session (GstGeminiLive *self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->session_lock);
-  return self->priv->session;
-}
-
 void
 gst_gemini_live_tools_on_cancellation (GstGeminiLive *self, const std::vector<std::string> &ids)
 {
   auto priv = self->priv;
-  auto session = current_session (self);
+  auto session = gst_gemini_live_current_session (self);
   std::vector<std::string> cancelled;
   {
     std::lock_guard<std::mutex> guard (priv->tools->lock);
@@ -521,7 +491,7 @@ static void
 on_timeout_alarm (GstGeminiLive *self)
 {
   auto priv = self->priv;
-  auto session = current_session (self);
+  auto session = gst_gemini_live_current_session (self);
   guint timeout_ms;
   {
     std::lock_guard<std::mutex> guard (priv->settings_lock);
@@ -583,7 +553,7 @@ gst_gemini_live_tools_send_response (GstGeminiLive *self, const gchar *id, const
   if (!gemlive::encode_tool_response (response, frame, error))
     return refuse (self, id, error);
 
-  auto session = current_session (self);
+  auto session = gst_gemini_live_current_session (self);
   if (!session)
     return refuse (self, id, "the element has no Live session (it is not PAUSED or PLAYING)");
   gemlive::ToolCallTable::Verdict verdict;

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Issue 4: multimodal input and turn control. The hooks the shared element
+ * Multimodal input and turn control (push-to-talk). The hooks the shared element
  * files call; the logic lives in geminilive_pads.cpp (request pads, action
  * signals, activity events, text output) and geminilive_props_turn.cpp
  * (properties and their GEnums).
@@ -21,7 +21,8 @@
 
 /* geminilive_props_turn.cpp */
 extern const GeminiLivePropertyGroup gst_gemini_live_turn_properties;
-/* Copies the issue 4 settings into the setup message (unset ones stay unset). */
+/* Copies the turn-control and generation settings into the setup message
+ * (unset ones stay unset). */
 void gst_gemini_live_turn_fill_setup (GstGeminiLive *self, const GeminiLiveSettings &settings,
     gemlive::SetupConfig &setup);
 

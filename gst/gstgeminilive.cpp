@@ -16,7 +16,9 @@
  * pad once the model has finished answering.
  *
  * The WebSocket code lives in gst/live/ (LiveSession, NetworkThread), the wire
- * codec in gst/live/protocol.*; this file is the GObject glue and the sink side.
+ * codec in gst/live/protocol.*; this file is the GObject glue (properties,
+ * pads) and opens and closes the session on state changes. The sink pad is in
+ * geminilive_sink.cpp, the src pad task in geminilive_output.cpp.
  *
  * ## Example launch line
  * |[
@@ -36,8 +38,6 @@
 #include "live/endpoint.h"
 #include "live/protocol.h"
 
-#include <gst/audio/audio.h>
-
 GST_DEBUG_CATEGORY (gst_gemini_live_debug);
 
 #define DEFAULT_MODEL "gemini-2.5-flash-native-audio-preview-12-2025"
@@ -48,8 +48,6 @@ GST_DEBUG_CATEGORY (gst_gemini_live_debug);
 #define DEFAULT_TRANSCRIPTION TRUE
 #define DEFAULT_LATENCY_MS 100
 #define DEFAULT_DRAIN_TIMEOUT_MS 30000
-/* A partial chunk waits at most this long for more audio. */
-#define CHUNK_FLUSH_DEADLINE_US (gint64) (gemlive::AudioChunker::DEFAULT_CHUNK_MS * 1000)
 
 enum {
   PROP_0,
@@ -72,8 +70,8 @@ enum {
 static const GeminiLivePropertyGroup *const property_groups[] = {
   &gst_gemini_live_backend_properties,
   &gst_gemini_live_tools_properties,
-  &gst_gemini_live_turn_properties,  /* issue 4 */
-  &gst_gemini_live_resilience_properties,  /* issue 6 */
+  &gst_gemini_live_turn_properties,
+  &gst_gemini_live_resilience_properties,
   nullptr,
 };
 
@@ -97,10 +95,6 @@ static void gst_gemini_live_get_property (GObject *object, guint prop_id, GValue
     GParamSpec *pspec);
 static GstStateChangeReturn gst_gemini_live_change_state (GstElement *element,
     GstStateChange transition);
-static GstFlowReturn gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent,
-    GstBuffer *buffer);
-static gboolean gst_gemini_live_sink_event (GstPad *pad, GstObject *parent, GstEvent *event);
-static gboolean gst_gemini_live_sink_query (GstPad *pad, GstObject *parent, GstQuery *query);
 
 static void
 gst_gemini_live_class_init (GstGeminiLiveClass *klass)
@@ -175,7 +169,8 @@ gst_gemini_live_class_init (GstGeminiLiveClass *klass)
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_gemini_live_pads_class_init (element_class);  /* issue 4: request pads, signals */
+  /* video_sink, text_sink, text_src and the push-to-talk action signals */
+  gst_gemini_live_pads_class_init (element_class);
   gst_element_class_set_static_metadata (element_class, "Gemini Live conversation",
       "Filter/Audio/Network",
       "Spoken conversation with a Gemini Live model over the Live API WebSocket",
@@ -190,11 +185,11 @@ static void
 gst_gemini_live_init (GstGeminiLive *self)
 {
   auto priv = self->priv = new GstGeminiLivePrivate (self);
-  priv->tools = gst_gemini_live_tools_new ();  /* issue 5 */
+  priv->tools = gst_gemini_live_tools_new ();
   priv->settings.model = DEFAULT_MODEL;
   priv->settings.endpoint = DEFAULT_ENDPOINT;
   priv->settings.api_version = DEFAULT_API_VERSION;
-  priv->pads = gst_gemini_live_pads_new ();  /* issue 4 */
+  priv->pads = gst_gemini_live_pads_new ();
 
   priv->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (priv->sinkpad, GST_DEBUG_FUNCPTR (gst_gemini_live_sink_chain));
@@ -315,8 +310,6 @@ gst_gemini_live_get_property (GObject *object, guint prop_id, GValue *value, GPa
 
 /* --- session lifecycle --- */
 
-static void flush_partial_chunk (GstGeminiLive *self);
-
 static bool
 gst_gemini_live_open_session (GstGeminiLive *self)
 {
@@ -327,7 +320,7 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     s = priv->settings;
   }
 
-  /* issue 7: backend, credentials, URL and model name (geminilive_backend.cpp). */
+  /* Backend, credentials, URL and model name (geminilive_backend.cpp). */
   gemlive::ConnectionRequest request;
   std::string model_resource;
   if (!gst_gemini_live_backend_prepare (self, request, model_resource))
@@ -342,11 +335,12 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     setup.temperature = s.temperature;
   setup.input_transcription = s.input_transcription;
   setup.output_transcription = s.output_transcription;
-  if (!gst_gemini_live_tools_configure_setup (self, setup))  /* issue 5 */
+  /* Each feature adds its own part of the setup message. */
+  if (!gst_gemini_live_tools_configure_setup (self, setup))
     return false;
-  gst_gemini_live_turn_fill_setup (self, s, setup);  /* issue 4 */
+  gst_gemini_live_turn_fill_setup (self, s, setup);
   gemlive::SessionOptions options;
-  if (!gst_gemini_live_resilience_configure (self, setup, options))  /* issue 6 */
+  if (!gst_gemini_live_resilience_configure (self, setup, options))
     return false;
 
   const std::string redacted_url = request.redacted_url;
@@ -354,7 +348,7 @@ gst_gemini_live_open_session (GstGeminiLive *self)
       gst_gemini_live_backend_provider (self, std::move (request)), std::move (setup), options);
   auto &thread = session->network_thread ();
   auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread,
-      [self] { flush_partial_chunk (self); });
+      [self] { gst_gemini_live_flush_partial_chunk (self); });
   auto drain_alarm = std::make_shared<gemlive::Alarm> (thread,
       [self] { gst_gemini_live_drain_timed_out (self); });
   {
@@ -374,7 +368,7 @@ gst_gemini_live_open_session (GstGeminiLive *self)
     priv->latency = s.latency_ms * GST_MSECOND;
     priv->drain_timeout = s.drain_timeout_ms * GST_MSECOND;
   }
-  gst_gemini_live_tools_session_opened (self, *session);  /* issue 5 */
+  gst_gemini_live_tools_session_opened (self, *session);
   GST_INFO_OBJECT (self, "opening a Live session with model %s at %s", model_resource.c_str (),
       redacted_url.c_str ());
   gst_gemini_live_post (self, gst_structure_new ("geminilive/session",
@@ -405,9 +399,11 @@ gst_gemini_live_close_session (GstGeminiLive *self)
    * copy for a moment; it only arms it. */
   chunk_alarm.reset ();
   drain_alarm.reset ();
-  gst_gemini_live_tools_session_closed (self);  /* issue 5 */
+  /* Forget this session's function calls and held input, stop their timer. */
+  gst_gemini_live_tools_session_closed (self);
   session->stop ();
-  gst_gemini_live_resilience_session_closed (self, *session);  /* issue 6 */
+  /* Keep the newest resumption handle for the resumption-handle property. */
+  gst_gemini_live_resilience_session_closed (self, *session);
   std::lock_guard<std::mutex> guard (priv->session_lock);
   priv->unparsable_before += session->unparsable_frames ();
   priv->key_in_use.clear ();
@@ -445,191 +441,4 @@ gst_gemini_live_change_state (GstElement *element, GstStateChange transition)
       break;
   }
   return ret;
-}
-
-/* --- sink side --- */
-
-static std::shared_ptr<gemlive::LiveSession>
-current_session (GstGeminiLive *self, std::shared_ptr<gemlive::Alarm> *chunk_alarm = nullptr)
-{
-  std::lock_guard<std::mutex> guard (self->priv->session_lock);
-  if (chunk_alarm)
-    *chunk_alarm = self->priv->chunk_alarm;
-  return self->priv->session;
-}
-
-/* Network thread: the chunk deadline passed. Also called on the streaming
- * thread before EOS. Sends under input_lock so frames keep their order. */
-static void
-flush_partial_chunk (GstGeminiLive *self)
-{
-  auto priv = self->priv;
-  auto session = current_session (self);
-  std::lock_guard<std::mutex> guard (priv->input_lock);
-  auto partial = priv->chunker.take_partial ();
-  if (partial.empty () || !session)
-    return;
-  /* issue 5: held back while a blocking tool call is unanswered */
-  gst_gemini_live_tools_send_input (self, *session,
-      gemlive::encode_realtime_audio (partial.data (), partial.size (), priv->chunker.rate ()),
-      (int64_t) partial.size () * 1000 / (2 * priv->chunker.rate ()));
-}
-
-static GstFlowReturn
-gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
-{
-  (void) pad;
-  auto self = GST_GEMINI_LIVE (parent);
-  auto priv = self->priv;
-  bool failed;
-  {
-    std::lock_guard<std::mutex> guard (priv->reply_lock);
-    failed = priv->reply.failed;
-  }
-  std::shared_ptr<gemlive::Alarm> chunk_alarm;
-  auto session = current_session (self, &chunk_alarm);
-  if (failed || !session) {
-    gst_buffer_unref (buffer);
-    return failed ? GST_FLOW_ERROR : GST_FLOW_FLUSHING;
-  }
-
-  GstMapInfo map;
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
-    gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not read an input buffer."), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  {
-    std::lock_guard<std::mutex> guard (priv->input_lock);
-    if (priv->input_rate == 0) {
-      gst_buffer_unmap (buffer, &map);
-      gst_buffer_unref (buffer);
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("No caps on the sink pad."),
-          ("Input audio arrived before a CAPS event."));
-      return GST_FLOW_NOT_NEGOTIATED;
-    }
-    /* Encoding happens here, on the streaming thread, so the shared network
-     * thread only writes finished frames. */
-    for (const auto &chunk : priv->chunker.push (map.data, map.size))
-      gst_gemini_live_tools_send_input (self, *session,  /* issue 5: tool gate */
-          gemlive::encode_realtime_audio (chunk.data (), chunk.size (), priv->input_rate),
-          (int64_t) chunk.size () * 1000 / (2 * priv->input_rate));
-    if (priv->chunker.has_pending () && chunk_alarm)
-      chunk_alarm->fire_at (g_get_monotonic_time () + CHUNK_FLUSH_DEADLINE_US);
-  }
-  gst_buffer_unmap (buffer, &map);
-  gst_buffer_unref (buffer);
-  return GST_FLOW_OK;
-}
-
-static void
-gst_gemini_live_sink_eos (GstGeminiLive *self)
-{
-  auto priv = self->priv;
-  flush_partial_chunk (self);
-  auto session = current_session (self);
-  bool push_eos_now = false;
-  {
-    std::lock_guard<std::mutex> guard (priv->reply_lock);
-    if (priv->reply.failed || priv->reply.finished || !session) {
-      push_eos_now = !priv->reply.finished;
-      priv->reply.finished = true;
-    } else {
-      priv->reply.draining = true;
-    }
-  }
-  if (push_eos_now) {
-    priv->output.push (gemlive::OutputItem (gemlive::OutputItem::Kind::EOS));
-    return;
-  }
-  GST_INFO_OBJECT (self, "input ended: sending audioStreamEnd, waiting for turnComplete");
-  gst_gemini_live_tools_send_input (self, *session, gemlive::encode_audio_stream_end (), 0);
-  std::lock_guard<std::mutex> guard (priv->session_lock);
-  if (priv->drain_alarm)
-    priv->drain_alarm->fire_at (g_get_monotonic_time ()
-        + (gint64) (priv->drain_timeout / GST_USECOND));
-}
-
-static gboolean
-gst_gemini_live_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
-{
-  auto self = GST_GEMINI_LIVE (parent);
-  auto priv = self->priv;
-
-  if (gst_gemini_live_handle_activity_event (self, event))  /* issue 4: push-to-talk */
-    return TRUE;
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_CAPS: {
-      GstCaps *caps;
-      gst_event_parse_caps (event, &caps);
-      GstAudioInfo info;
-      if (!gst_audio_info_from_caps (&info, caps) || GST_AUDIO_INFO_CHANNELS (&info) != 1) {
-        gst_event_unref (event);
-        return FALSE;
-      }
-      /* Audio of the old rate goes out with the old rate's mimeType. */
-      flush_partial_chunk (self);
-      {
-        std::lock_guard<std::mutex> guard (priv->input_lock);
-        priv->input_rate = GST_AUDIO_INFO_RATE (&info);
-        priv->chunker.set_rate (priv->input_rate);
-      }
-      GST_INFO_OBJECT (self, "sending audio as audio/pcm;rate=%d", GST_AUDIO_INFO_RATE (&info));
-      gst_event_unref (event);
-      return TRUE;
-    }
-    case GST_EVENT_EOS:
-      gst_gemini_live_sink_eos (self);
-      gst_event_unref (event);
-      return TRUE;
-    case GST_EVENT_FLUSH_STOP: {
-      /* The model's reply cannot be rewound: absorb upstream flushes and only
-       * forget the audio not yet sent. */
-      std::lock_guard<std::mutex> guard (priv->input_lock);
-      priv->chunker.reset ();
-      gst_event_unref (event);
-      return TRUE;
-    }
-    case GST_EVENT_FLUSH_START:
-    case GST_EVENT_SEGMENT:
-    case GST_EVENT_STREAM_START:
-    case GST_EVENT_GAP:
-    case GST_EVENT_TAG:
-    case GST_EVENT_SEGMENT_DONE:
-      /* The src pad is a stream of its own (its own stream-start, segment, tags). */
-      gst_event_unref (event);
-      return TRUE;
-    default:
-      if (GST_EVENT_IS_SERIALIZED (event)) {
-        gst_event_unref (event);
-        return TRUE;
-      }
-      return gst_pad_event_default (pad, parent, event);
-  }
-}
-
-static gboolean
-gst_gemini_live_sink_query (GstPad *pad, GstObject *parent, GstQuery *query)
-{
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS: {
-      GstCaps *filter;
-      gst_query_parse_caps (query, &filter);
-      GstCaps *caps = gst_pad_get_pad_template_caps (pad);
-      if (filter) {
-        GstCaps *intersection = gst_caps_intersect_full (filter, caps, GST_CAPS_INTERSECT_FIRST);
-        gst_caps_unref (caps);
-        caps = intersection;
-      }
-      gst_query_set_caps_result (query, caps);
-      gst_caps_unref (caps);
-      return TRUE;
-    }
-    case GST_QUERY_ACCEPT_CAPS:
-      return gst_pad_query_default (pad, parent, query);
-    default:
-      /* Upstream cannot learn anything about our output from its input side. */
-      return FALSE;
-  }
 }

@@ -35,7 +35,8 @@ struct ServerConfig {
   std::string record_path;
   bool realtime = true;             /* pace reply audio at real time; false = --fast */
   std::string reject_key = "invalid";
-  /* issue 7: --api-key, --access-token, --app-check-token (backend_routes.h);
+  /* Backends and credentials: --api-key, --access-token, --app-check-token
+   * (backend_routes.h);
    * empty = any non-empty credential is accepted. */
   std::string valid_api_key;
   std::string valid_access_token;

@@ -252,7 +252,7 @@ ServerSession::handle_setup (JsonObject *setup)
     invalid_argument ("setup.model is missing");
     return;
   }
-  /* issue 7: each backend's resource name form (backend_routes.h). */
+  /* Each backend wants its own resource name form (backend_routes.h). */
   std::string model_id, wrong_form;
   if (!model_id_for_route (route_, model, model_id, wrong_form)) {
     close (1008, wrong_form);

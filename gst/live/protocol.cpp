@@ -9,8 +9,9 @@
  */
 #include "live/protocol.h"
 #include "live/json_build.h"
+#include "live/json_check.h"
 #include "live/protocol_decode.h"
-#include "live/protocol_setup_parts.h"  /* issue 5: decode_grounding_metadata */
+#include "live/protocol_setup_parts.h"  /* decode_grounding_metadata */
 
 #include <json-glib/json-glib.h>
 
@@ -78,27 +79,6 @@ camel_case (const char *key)
   return out;
 }
 
-const char *
-node_type_name (JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node)) {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-      break;
-  }
-  GType type = json_node_get_value_type (node);
-  if (type == G_TYPE_STRING)
-    return "a string";
-  if (type == G_TYPE_BOOLEAN)
-    return "a boolean";
-  return "a number";
-}
-
 /* Where a value sits in the frame ("serverContent.modelTurn.parts[2]"): a
  * chain of links in the callers' stack frames, spelled out only when an
  * error or an unknown field is reported, never for a frame that decodes
@@ -138,7 +118,7 @@ public:
   Fields (JsonNode *node, JsonPath path) : path_ (path)
   {
     if (!JSON_NODE_HOLDS_OBJECT (node))
-      throw DecodeError (path.str () + " must be an object, not " + node_type_name (node));
+      throw DecodeError (path.str () + " must be an object, not " + json_check::kind_of (node));
     JsonObject *object = json_node_get_object (node);
     members_.reserve (json_object_get_size (object));
     JsonObjectIter iter;
@@ -170,7 +150,7 @@ public:
     if (!node)
       return std::nullopt;
     if (json_node_get_value_type (node) != G_TYPE_STRING || !JSON_NODE_HOLDS_VALUE (node))
-      throw DecodeError (path_of (name) + " must be a string, not " + node_type_name (node));
+      throw DecodeError (path_of (name) + " must be a string, not " + json_check::kind_of (node));
     return std::string (json_node_get_string (node));
   }
 
@@ -180,7 +160,7 @@ public:
     if (!node)
       return false;
     if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-      throw DecodeError (path_of (name) + " must be a boolean, not " + node_type_name (node));
+      throw DecodeError (path_of (name) + " must be a boolean, not " + json_check::kind_of (node));
     return json_node_get_boolean (node);
   }
 
@@ -190,7 +170,7 @@ public:
     if (!node)
       return nullptr;
     if (!JSON_NODE_HOLDS_ARRAY (node))
-      throw DecodeError (path_of (name) + " must be an array, not " + node_type_name (node));
+      throw DecodeError (path_of (name) + " must be an array, not " + json_check::kind_of (node));
     return json_node_get_array (node);
   }
 
@@ -259,7 +239,7 @@ decode_inline_data (JsonNode *node, const JsonPath &path, ServerMessage &msg)
   }
   if (!JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
     throw DecodeError (blob.path_of ("data") + " must be a base64 string, not "
-        + node_type_name (data));
+        + json_check::kind_of (data));
   const char *text = json_node_get_string (data);
   size_t length = strlen (text);
   /* g_base64_decode skips characters outside the alphabet; corrupt audio
@@ -326,7 +306,7 @@ decode_server_content (JsonNode *node, ServerMessage &msg)
       msg.interrupted = content.boolean ("interrupted");
     else if (key == "turnCompleteReason")
       msg.turn_complete_reason = content.string ("turnCompleteReason").value_or ("");
-    else if (key == "groundingMetadata") {  /* issue 5: protocol_tools.cpp */
+    else if (key == "groundingMetadata") {  /* Google Search sources: protocol_tools.cpp */
       GroundingMetadata grounding;
       std::string error;
       if (!decode_grounding_metadata (value, grounding, error))
@@ -354,7 +334,7 @@ decode_tool_call (JsonNode *node, ServerMessage &msg)
     JsonNode *args = call.get ("args");
     if (args && !JSON_NODE_HOLDS_OBJECT (args))
       throw DecodeError (call.path_of ("args") + " must be an object, not "
-          + node_type_name (args));
+          + json_check::kind_of (args));
     fc.args_json = args ? compact_json (args) : "{}";
     msg.tool_calls.push_back (std::move (fc));
   }
@@ -370,7 +350,7 @@ decode_tool_call_cancellation (JsonNode *node, ServerMessage &msg)
     JsonNode *id = json_array_get_element (ids, i);
     if (!JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
       throw DecodeError ("toolCallCancellation.ids[" + std::to_string (i)
-          + "] must be a string, not " + node_type_name (id));
+          + "] must be a string, not " + json_check::kind_of (id));
     msg.cancelled_tool_call_ids.emplace_back (json_node_get_string (id));
   }
 }
@@ -517,7 +497,7 @@ decode_server_message_json (const char *data, size_t size)
     return result;
   }
   if (!JSON_NODE_HOLDS_OBJECT (root)) {
-    result.error = std::string ("frame is ") + node_type_name (root)
+    result.error = std::string ("frame is ") + json_check::kind_of (root)
         + ", not a JSON object";
     return result;
   }

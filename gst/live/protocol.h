@@ -25,7 +25,7 @@ struct GBytesUnref {
 };
 using BytesPtr = std::unique_ptr<GBytes, GBytesUnref>;
 
-/* issue 4: turn control (realtimeInputConfig), protocol_input.cpp.
+/* Turn control (realtimeInputConfig), protocol_input.cpp.
  * Enum-valued fields hold the wire names ("START_SENSITIVITY_LOW", ...);
  * empty / nullopt = not sent. */
 struct RealtimeInputSettings {
@@ -50,7 +50,7 @@ struct SetupConfig {
   bool output_transcription = true;  /* outputAudioTranscription {} */
   /* sessionResumption is always requested; the handle is sent when non-empty. */
   std::string resumption_handle;
-  /* issue 4: generation settings and turn control (protocol_input.cpp);
+  /* Generation settings and turn control (protocol_input.cpp);
    * unset = not sent. */
   std::optional<int> max_output_tokens;
   std::optional<double> top_p;
@@ -61,13 +61,14 @@ struct SetupConfig {
   std::optional<bool> affective_dialog;   /* generationConfig.enableAffectiveDialog */
   std::optional<bool> proactive_audio;    /* proactivity.proactiveAudio */
   RealtimeInputSettings realtime_input;
-  /* issue 5: tools (protocol_tools.cpp). tools_json is a JSON array of Tool
-   * already checked by parse_tools_json; the booleans add {"googleSearch": {}}
-   * / {"codeExecution": {}} unless the array has one. Nothing = no `tools`. */
+  /* Function calling and built-in tools (protocol_tools.cpp). tools_json is
+   * a JSON array of Tool already checked by parse_tools_json; the booleans add
+   * {"googleSearch": {}} / {"codeExecution": {}} unless the array has one.
+   * Nothing = no `tools`. */
   std::string tools_json;
   bool google_search = false;
   bool code_execution = false;
-  /* issue 6: contextWindowCompression with a sliding window
+  /* Long sessions: contextWindowCompression with a sliding window
    * (protocol_resilience.cpp); not sent unless enabled; 0 tokens = not sent
    * (the service's default). */
   bool context_window_compression = false;
@@ -81,7 +82,7 @@ std::string encode_realtime_audio (const uint8_t *pcm, size_t size, int rate);
 std::string encode_audio_stream_end ();
 std::string encode_realtime_text (const std::string &text);
 
-/* issue 4: multimodal input and turn control (protocol_input.cpp). */
+/* Multimodal input and push-to-talk (protocol_input.cpp). */
 /* realtimeInput.video {mimeType, data: base64 of the encoded image}. */
 std::string encode_realtime_video (const uint8_t *image, size_t size,
     const std::string &mime_type);
@@ -118,10 +119,7 @@ struct ResumptionUpdate {
   bool resumable = false;
 };
 
-/* One server frame. A frame may carry several of these at once (usageMetadata
- * beside serverContent, several audio parts, audio and transcription together);
- * consumers handle them in the order the fields are declared here. */
-/* issue 5: serverContent.groundingMetadata (Google Search), for citations. */
+/* serverContent.groundingMetadata (Google Search), for citations. */
 struct GroundingMetadata {
   struct Source {
     std::string uri;
@@ -132,6 +130,9 @@ struct GroundingMetadata {
   std::string rendered_content;       /* searchEntryPoint.renderedContent (HTML) */
 };
 
+/* One server frame. A frame may carry several of these at once (usageMetadata
+ * beside serverContent, several audio parts, audio and transcription together);
+ * consumers handle them in the order the fields are declared here. */
 struct ServerMessage {
   bool setup_complete = false;
 
@@ -151,7 +152,7 @@ struct ServerMessage {
   std::optional<GoAway> go_away;
   std::optional<ResumptionUpdate> resumption_update;
   std::optional<UsageMetadata> usage;
-  std::optional<GroundingMetadata> grounding;  /* issue 5 */
+  std::optional<GroundingMetadata> grounding;  /* Google Search sources */
 
   /* Top-level keys (and serverContent keys) this codec does not understand;
    * the session logs and counts them and carries on. */

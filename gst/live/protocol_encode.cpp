@@ -47,7 +47,7 @@ encode_setup (const SetupConfig &config)
     add_string_if_set (b, "languageCode", config.language_code);
     json_builder_end_object (b);
   }
-  encode_generation_extras (b, config);  /* issue 4 */
+  encode_generation_extras (b, config);  /* protocol_input.cpp */
   json_builder_end_object (b);  /* generationConfig */
 
   if (!config.system_instruction.empty ()) {
@@ -68,14 +68,14 @@ encode_setup (const SetupConfig &config)
   json_builder_begin_object (b);
   add_string_if_set (b, "handle", config.resumption_handle);
   json_builder_end_object (b);
-  encode_compression_setup (b, config);  /* issue 6 */
+  encode_compression_setup (b, config);  /* protocol_resilience.cpp */
 
   if (config.input_transcription)
     add_empty_object (b, "inputAudioTranscription");
   if (config.output_transcription)
     add_empty_object (b, "outputAudioTranscription");
-  encode_turn_setup_parts (b, config);  /* issue 4 */
-  encode_setup_tools (b, config);  /* issue 5 */
+  encode_turn_setup_parts (b, config);  /* protocol_input.cpp */
+  encode_setup_tools (b, config);  /* protocol_tools.cpp */
 
   json_builder_end_object (b);  /* setup */
   json_builder_end_object (b);

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The Live API wire codec, issue 4: multimodal input (video frames, text,
+ * The Live API wire codec, client side: multimodal input (video frames, text,
  * ordered turns), manual activity signals, and the setup pieces for turn
  * control and generation settings. Every setting is optional: what the user
  * did not set is not sent, because models differ in what they accept

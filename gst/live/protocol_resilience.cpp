@@ -2,7 +2,8 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * issue 6: the setup parts that let a session outlive its limits.
+ * Session resumption and context compression: the setup parts that let a
+ * session outlive its limits.
  * sessionResumption itself is always written by encode_setup.
  */
 #include "live/json_build.h"

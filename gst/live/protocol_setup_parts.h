@@ -14,18 +14,18 @@
 
 namespace gemlive {
 
-/* issue 4 (protocol_input.cpp): inside generationConfig: maxOutputTokens,
+/* Generation settings (protocol_input.cpp): inside generationConfig: maxOutputTokens,
  * topP, topK, mediaResolution, thinkingConfig, enableAffectiveDialog. */
 void encode_generation_extras (JsonBuilder *b, const SetupConfig &config);
-/* issue 4 (protocol_input.cpp): inside setup: realtimeInputConfig, proactivity. */
+/* Turn control (protocol_input.cpp): inside setup: realtimeInputConfig, proactivity. */
 void encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config);
 
-/* issue 6 (protocol_resilience.cpp): inside setup: contextWindowCompression. */
+/* Long sessions (protocol_resilience.cpp): inside setup: contextWindowCompression. */
 void encode_compression_setup (JsonBuilder *b, const SetupConfig &config);
 
-/* issue 5 (protocol_tools.cpp): inside setup: `tools`. */
+/* Function calling (protocol_tools.cpp): inside setup: `tools`. */
 void encode_setup_tools (JsonBuilder *b, const SetupConfig &config);
-/* issue 5 (protocol_tools.cpp): serverContent.groundingMetadata; false and
+/* Google Search (protocol_tools.cpp): serverContent.groundingMetadata; false and
  * `error` (naming the path) when it breaks the schema. */
 bool decode_grounding_metadata (JsonNode *node, GroundingMetadata &out, std::string &error);
 

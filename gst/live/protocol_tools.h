@@ -2,9 +2,10 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * issue 5: the tool side of the codec (protocol_tools.cpp). Checks an
- * application's `tools` JSON before it reaches the service (naming the bad
- * field), and builds toolResponse frames. Pure: no I/O, no threads.
+ * Function calling: the tool side of the codec. Checks an application's
+ * `tools` JSON before it reaches the service, naming the bad field
+ * (protocol_tools_validate.cpp), and builds toolResponse frames
+ * (protocol_tools.cpp). Pure: no I/O, no threads.
  */
 #pragma once
 

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * issue 5: see tool_calls.h.
+ * Function-call bookkeeping and held input: see tool_calls.h.
  */
 #include "live/tool_calls.h"
 

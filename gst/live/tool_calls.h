@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * issue 5: bookkeeping of a session's function calls, and the microphone
+ * Function calling: bookkeeping of a session's calls, and the microphone
  * audio held back while a blocking call is unanswered. Pure: no locking (the
  * element holds one lock around both), no I/O, no clock (times are passed in,
  * monotonic µs).

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests: every backend (issue 7)
+/* gst-gemini-live element tests: every backend and its credentials
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The backends and credentials the tests use, and a helper that runs one

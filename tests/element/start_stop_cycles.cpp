@@ -1,4 +1,4 @@
-/* gst-gemini-live, issue 6: 100 start/stop cycles of geminilive against the
+/* gst-gemini-live: 100 start/stop cycles of geminilive against the
  * local server, for valgrind (suite 'valgrind'): every cycle connects,
  * exchanges setup, and is torn down; nothing may leak definitely.
  *   start-stop-cycles [CYCLES]

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests: credentials per backend (issue 7).
+/* gst-gemini-live element tests: backends and credentials, refused ones.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Refused credentials name the backend and what to fix; settings a backend

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests: every backend end to end (issue 7).
+/* gst-gemini-live element tests: every backend end to end.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The local server is started with exactly one valid API key, access token

@@ -149,7 +149,7 @@ GST_START_TEST (tcp_drop_mid_session_is_an_error_naming_close_1006)
       R"({"turns": [{"fault": {"kind": "drop_tcp", "mid_reply": true}}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
   BusLog log;
-  /* issue 6: with reconnection off; test_resilience.cpp covers it on. */
+  /* With reconnection off; test_resilience.cpp covers it on. */
   run_conversation (server.endpoint (), "api-key=k reconnect-attempts=0", log);
   GQuark domain;
   gint code;
@@ -168,7 +168,7 @@ GST_START_TEST (server_close_mid_session_is_an_error_with_code_and_reason)
       "mid_reply": true, "close": {"code": 1011, "reason": "Internal error occurred."}}}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
   BusLog log;
-  /* issue 6: with reconnection off; test_resilience.cpp covers it on. */
+  /* With reconnection off; test_resilience.cpp covers it on. */
   run_conversation (server.endpoint (), "api-key=k reconnect-attempts=0", log);
   std::string error = log.first_error ();
   ck_assert_msg (contains (error, "close 1011: Internal error occurred."),

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests, issue 6: goAway, drops, 1011, a server that
+/* gst-gemini-live element tests, resilience: goAway, drops, 1011, a server that
  * goes away and comes back, dead resumption handles. The pipeline must keep
  * running and say on the bus what happened.
  * SPDX-License-Identifier: LGPL-2.1-or-later

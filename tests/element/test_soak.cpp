@@ -1,4 +1,4 @@
-/* gst-gemini-live element test, issue 6: a simulated 10-minute conversation
+/* gst-gemini-live element test, resilience: a simulated 10-minute conversation
  * (20 turns of 30 s of input, pushed at 40x real time against the
  * server's --fast mode) over connections that get goAway 2.5 s after setup and are
  * cut without a close frame every few turns by a TCP proxy in this test. The

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests: wss:// with a private CA, and HTTP proxies (issue 7).
+/* gst-gemini-live element tests: wss:// with a private CA, and HTTP proxies.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The certificates come from tests/data (made with openssl at build time):

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests: issue 5, function calling.
+/* gst-gemini-live element tests: function calling.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The microphone is an appsrc the test feeds, so it decides what audio exists
@@ -17,7 +17,6 @@
 using namespace gemlive::test;
 
 static const GstClockTime TIMEOUT = 60 * GST_SECOND;
-static const gsize BYTES_PER_MS = 32;  /* 16 kHz S16LE mono */
 
 static const char *const TOOLS = R"([{"functionDeclarations": [
   {"name": "get_weather", "description": "Weather in a city",
@@ -296,7 +295,7 @@ GST_START_TEST (strict_server_closes_when_audio_is_not_held)
   /* Past the server's grace for audio that was already in flight. */
   g_usleep (1500 * G_TIME_SPAN_MILLISECOND);
   c.push (400, false);
-  /* The element may resume after the close (issue 6); either way the server
+  /* The element may resume the session after the close; either way the server
    * said 1008. */
   c.log.wait (c.pipeline, [&c] (GstMessage *) { return contains (c.log.dump (), "1008"); },
       TIMEOUT);

@@ -1,4 +1,4 @@
-/* gst-gemini-live element tests, issue 4: video and text input, text output,
+/* gst-gemini-live element tests, multimodal input: video and text input, text output,
  * push-to-talk and the turn/generation settings, against the local server.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
