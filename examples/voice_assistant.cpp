@@ -1,4 +1,4 @@
-/* gst-gemini-live example: a voice assistant that can act (issue 5).
+/* gst-gemini-live example: a voice assistant that can act (function calling).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Declares two functions to the model and answers its calls:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# gst-gemini-live example: a voice assistant that can act (issue 5), PyGObject.
+# gst-gemini-live example: a voice assistant that can act (function calling), PyGObject.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The same two tools as voice_assistant.cpp:

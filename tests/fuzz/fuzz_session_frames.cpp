@@ -1,4 +1,4 @@
-/* libFuzzer target, issue 6: a connection's worth of arbitrary server frames
+/* libFuzzer target: a connection's worth of arbitrary server frames
  * (one per line) through the decoder and the session's per-connection logic
  * (GoAwayPlanner: when to resume after goAway) and close classification. It
  * must never crash, and a resumption may only be planned after a goAway,
