@@ -226,6 +226,10 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
           nullptr);
     gst_gemini_live_post (self, s);
   }
+  /* After turn-complete when both come in one frame: the model finished and
+   * now waits for the user (geminilive_metadata.cpp). */
+  if (message.waiting_for_input)
+    gst_gemini_live_metadata_on_waiting_for_input (self);
   if (drained) {
     {
       std::lock_guard<std::mutex> guard (priv->session_lock);
@@ -243,6 +247,9 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
     gst_gemini_live_tools_on_cancellation (self, message.cancelled_tool_call_ids);
   if (message.grounding)
     gst_gemini_live_tools_on_grounding (self, *message.grounding);
+  /* The pages the urlContext tool fetched (geminilive_metadata.cpp). */
+  if (message.url_context)
+    gst_gemini_live_metadata_on_url_context (self, *message.url_context);
   if (message.go_away)
     GST_INFO_OBJECT (self, "goAway: the server closes this connection in %" G_GINT64_FORMAT
         " ms; the session resumes on a new one", message.go_away->time_left_ms);

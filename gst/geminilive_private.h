@@ -267,6 +267,13 @@ void gst_gemini_live_tools_on_cancellation (GstGeminiLive *self,
     const std::vector<std::string> &ids);
 void gst_gemini_live_tools_on_grounding (GstGeminiLive *self,
     const gemlive::GroundingMetadata &grounding);
+/* geminilive_metadata.cpp: network thread (geminilive_events.cpp).
+ * serverContent.urlContextMetadata -> geminilive/url-context;
+ * serverContent.waitingForInput: true -> geminilive/waiting-for-input. */
+void gst_gemini_live_metadata_on_url_context (GstGeminiLive *self,
+    const gemlive::UrlContextMetadata &url_context);
+void gst_gemini_live_metadata_on_waiting_for_input (GstGeminiLive *self);
+
 /* The send-tool-response action signal's handler. */
 gboolean gst_gemini_live_tools_send_response (GstGeminiLive *self, const gchar *id,
     const gchar *name, const gchar *response_json, const gchar *scheduling);

@@ -218,6 +218,56 @@ parse_grounding (JsonObject *obj, const std::string &where, GroundingSpec &out,
   return true;
 }
 
+/* A scenario status: the short name ("success") or the wire name
+ * ("URL_RETRIEVAL_STATUS_SUCCESS"). Only values of the published enum: what
+ * the server sends must validate against the schema. */
+bool
+url_retrieval_status (const std::string &given, std::string &wire)
+{
+  static const char *const names[] = {"success", "error", "paywall", "unsafe", "unspecified"};
+  for (const char *name : names) {
+    std::string upper = name;
+    for (auto &c : upper)
+      c = g_ascii_toupper (c);
+    if (given == name || given == "URL_RETRIEVAL_STATUS_" + upper) {
+      wire = "URL_RETRIEVAL_STATUS_" + upper;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool
+parse_url_context (JsonArray *urls, const std::string &where, UrlContextSpec &out,
+    std::string &error)
+{
+  for (guint i = 0; i < json_array_get_length (urls); i++) {
+    JsonNode *n = json_array_get_element (urls, i);
+    std::string at = where + "[" + std::to_string (i) + "]";
+    if (!JSON_NODE_HOLDS_OBJECT (n)) {
+      error = at + " must be an object";
+      return false;
+    }
+    Reader r (json_node_get_object (n), at);
+    std::optional<std::string> url, status;
+    if (!r.string_field ("url", url, error) || !r.string_field ("status", status, error))
+      return false;
+    if (!url || url->empty ()) {
+      error = at + ".url is required";
+      return false;
+    }
+    UrlContextSpec::Url entry;
+    entry.url = *url;
+    if (!url_retrieval_status (status.value_or ("success"), entry.status)) {
+      error = at + ".status '" + *status +
+          "' is unknown (expected success, error, paywall, unsafe or unspecified)";
+      return false;
+    }
+    out.urls.push_back (std::move (entry));
+  }
+  return true;
+}
+
 bool
 parse_turn (JsonObject *obj, const std::string &where, ScenarioTurn &turn, std::string &error)
 {
@@ -227,7 +277,8 @@ parse_turn (JsonObject *obj, const std::string &where, ScenarioTurn &turn, std::
       !r.string_field ("reply_after_tool", turn.reply_after_tool, error) ||
       !r.int_field ("stall_ms", turn.stall_ms, error) ||
       !r.int_field ("interrupt_after_ms", turn.interrupt_after_ms, error) ||
-      !r.int_field ("cancel_tool_calls_after_ms", turn.cancel_tool_calls_after_ms, error))
+      !r.int_field ("cancel_tool_calls_after_ms", turn.cancel_tool_calls_after_ms, error) ||
+      !r.bool_field ("waiting_for_input", turn.waiting_for_input, error))
     return false;
   if (r.has ("tool_calls")) {
     JsonArray *calls = r.array_field ("tool_calls", error);
@@ -252,6 +303,13 @@ parse_turn (JsonObject *obj, const std::string &where, ScenarioTurn &turn, std::
     if (grounding == nullptr || !parse_grounding (grounding, where + ".grounding", spec, error))
       return false;
     turn.grounding = spec;
+  }
+  if (r.has ("url_context")) {
+    JsonArray *urls = r.array_field ("url_context", error);
+    UrlContextSpec spec;
+    if (urls == nullptr || !parse_url_context (urls, where + ".url_context", spec, error))
+      return false;
+    turn.url_context = spec;
   }
   if (r.has ("fault")) {
     JsonObject *fault = r.object_field ("fault", error);

@@ -43,6 +43,8 @@ struct ScenarioTurn {
   int64_t stall_ms = 0;
   int64_t interrupt_after_ms = -1;              /* >= 0: force `interrupted` after this much reply audio */
   std::optional<GroundingSpec> grounding;       /* sent as groundingMetadata with the reply */
+  std::optional<UrlContextSpec> url_context;    /* sent as urlContextMetadata with the reply */
+  bool waiting_for_input = false;               /* waitingForInput after the reply's turnComplete */
   TurnFault fault;
 };
 

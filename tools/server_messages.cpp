@@ -217,6 +217,38 @@ msg_grounding (const GroundingSpec &grounding)
 }
 
 std::string
+msg_url_context (const UrlContextSpec &url_context)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "urlContextMetadata");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "urlMetadata");
+  json_builder_begin_array (b);
+  for (const auto &url : url_context.urls) {
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "retrievedUrl");
+    json_builder_add_string_value (b, url.url.c_str ());
+    json_builder_set_member_name (b, "urlRetrievalStatus");
+    json_builder_add_string_value (b, url.status.c_str ());
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
+}
+
+std::string
+msg_waiting_for_input ()
+{
+  return server_content_flag ("waitingForInput");
+}
+
+std::string
 msg_tool_call (const std::vector<ToolCallSpec> &calls)
 {
   JsonBuilder *b = json_builder_new ();

@@ -32,6 +32,15 @@ struct GroundingSpec {
   std::string rendered_content;      /* searchEntryPoint.renderedContent; omitted when empty */
 };
 
+/* serverContent.urlContextMetadata: the pages the urlContext tool fetched. */
+struct UrlContextSpec {
+  struct Url {
+    std::string url;     /* retrievedUrl */
+    std::string status;  /* urlRetrievalStatus, the wire name (URL_RETRIEVAL_STATUS_...) */
+  };
+  std::vector<Url> urls;  /* urlMetadata[] */
+};
+
 struct UsageCounts {
   int64_t prompt_audio_tokens = 0;
   int64_t prompt_text_tokens = 0;
@@ -48,6 +57,9 @@ std::string msg_turn_complete ();
 std::string msg_interrupted ();
 std::string msg_usage (const UsageCounts &usage);
 std::string msg_grounding (const GroundingSpec &grounding);
+std::string msg_url_context (const UrlContextSpec &url_context);
+/* serverContent.waitingForInput: true. */
+std::string msg_waiting_for_input ();
 std::string msg_tool_call (const std::vector<ToolCallSpec> &calls);
 std::string msg_tool_call_cancellation (const std::vector<std::string> &ids);
 std::string msg_go_away (int64_t time_left_ms);

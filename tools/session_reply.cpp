@@ -282,11 +282,17 @@ ServerSession::finish_reply ()
     if (!rest.empty ())
       send (msg_output_transcription (rest));
   }
-  /* The service cites its search results once the answer is generated. */
+  /* The service reports the pages it fetched and cites its search results
+   * once the answer is generated. */
+  if (turn_.url_context)
+    send (msg_url_context (*turn_.url_context));
   if (turn_.grounding)
     send (msg_grounding (*turn_.grounding));
   send (msg_generation_complete ());
   send (msg_turn_complete ());
+  /* The model has said its piece and now waits for the user. */
+  if (turn_.waiting_for_input)
+    send (msg_waiting_for_input ());
   UsageCounts usage;
   usage.prompt_audio_tokens = audio_tokens_for_ms (user_turn_.audio_ms);
   usage.prompt_text_tokens = text_tokens_for (user_turn_.text) + 8;  /* plus the system turn */

@@ -11,7 +11,7 @@
 #include "live/json_build.h"
 #include "live/json_check.h"
 #include "live/protocol_decode.h"
-#include "live/protocol_setup_parts.h"  /* decode_grounding_metadata */
+#include "live/protocol_setup_parts.h"  /* decode_grounding_metadata, decode_url_context_metadata */
 
 #include <json-glib/json-glib.h>
 
@@ -313,6 +313,15 @@ decode_server_content (JsonNode *node, ServerMessage &msg)
         throw DecodeError (error);
       msg.grounding = std::move (grounding);
     }
+    else if (key == "urlContextMetadata") {  /* urlContext tool: protocol_tools.cpp */
+      UrlContextMetadata url_context;
+      std::string error;
+      if (!decode_url_context_metadata (value, url_context, error))
+        throw DecodeError (error);
+      msg.url_context = std::move (url_context);
+    }
+    else if (key == "waitingForInput")
+      msg.waiting_for_input = content.boolean ("waitingForInput");
     else
       msg.unknown_fields.push_back (path.str ());
   }

@@ -130,6 +130,18 @@ struct GroundingMetadata {
   std::string rendered_content;       /* searchEntryPoint.renderedContent (HTML) */
 };
 
+/* serverContent.urlContextMetadata: what the urlContext tool fetched. */
+struct UrlContextMetadata {
+  struct Url {
+    std::string url;     /* retrievedUrl */
+    /* urlRetrievalStatus in short form: "success", "error", "paywall",
+     * "unsafe", "unspecified" (also when absent). A status this codec does
+     * not know is kept as the server wrote it, so newer ones still arrive. */
+    std::string status;
+  };
+  std::vector<Url> urls;  /* urlMetadata[], in order */
+};
+
 /* One server frame. A frame may carry several of these at once (usageMetadata
  * beside serverContent, several audio parts, audio and transcription together);
  * consumers handle them in the order the fields are declared here. */
@@ -146,6 +158,7 @@ struct ServerMessage {
   bool turn_complete = false;
   std::string turn_complete_reason;   /* empty when the server gave none */
   bool interrupted = false;
+  bool waiting_for_input = false;     /* the model waits for the user to go on */
 
   std::vector<FunctionCall> tool_calls;
   std::vector<std::string> cancelled_tool_call_ids;
@@ -153,6 +166,7 @@ struct ServerMessage {
   std::optional<ResumptionUpdate> resumption_update;
   std::optional<UsageMetadata> usage;
   std::optional<GroundingMetadata> grounding;  /* Google Search sources */
+  std::optional<UrlContextMetadata> url_context;  /* pages the urlContext tool fetched */
 
   /* Top-level keys (and serverContent keys) this codec does not understand;
    * the session logs and counts them and carries on. */

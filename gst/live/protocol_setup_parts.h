@@ -28,5 +28,8 @@ void encode_setup_tools (JsonBuilder *b, const SetupConfig &config);
 /* Google Search (protocol_tools.cpp): serverContent.groundingMetadata; false and
  * `error` (naming the path) when it breaks the schema. */
 bool decode_grounding_metadata (JsonNode *node, GroundingMetadata &out, std::string &error);
+/* URL context (protocol_tools.cpp): serverContent.urlContextMetadata; false and
+ * `error` (naming the path) when it breaks the schema. */
+bool decode_url_context_metadata (JsonNode *node, UrlContextMetadata &out, std::string &error);
 
 }  // namespace gemlive

@@ -4,8 +4,10 @@
  *
  * Function calling and built-in tools on the wire: the `tools` piece of
  * setup, toolResponse frames (and the error answer tool-timeout sends), the
- * scheduling names, and decoding serverContent.groundingMetadata (Google
- * Search sources). The checking of the application's `tools` JSON is in
+ * scheduling names, and decoding what the built-in tools report with a reply:
+ * serverContent.groundingMetadata (Google Search sources) and
+ * serverContent.urlContextMetadata (the pages urlContext fetched). The
+ * checking of the application's `tools` JSON is in
  * protocol_tools_validate.cpp. Pure: see protocol.h.
  */
 #include "live/protocol_tools.h"
@@ -63,6 +65,38 @@ string_member_or_empty (JsonObject *o, const char *name)
 {
   JsonNode *n = json_object_has_member (o, name) ? json_object_get_member (o, name) : nullptr;
   return n && is_string (n) ? json_node_get_string (n) : "";
+}
+
+/* UrlMetadata.urlRetrievalStatus in the short form applications compare
+ * against. proto3 JSON may write an enum as its number; a name or number
+ * this codec does not know is passed on as written, not refused, since the
+ * service adds statuses before the published protos list them. */
+std::string
+url_retrieval_status (JsonNode *node, const std::string &path)
+{
+  static const char *const names[] = {"unspecified", "success", "error", "paywall", "unsafe"};
+  constexpr size_t n_names = G_N_ELEMENTS (names);
+  if (!node || JSON_NODE_HOLDS_NULL (node))
+    return names[0];
+  expect (JSON_NODE_HOLDS_VALUE (node) && (is_string (node)
+          || json_node_get_value_type (node) == G_TYPE_INT64), path,
+      "a status name (string) or number", node);
+  if (!is_string (node)) {
+    gint64 number = json_node_get_int (node);
+    return number >= 0 && static_cast<guint64> (number) < n_names ? names[number]
+                                                                   : std::to_string (number);
+  }
+  std::string wire = json_node_get_string (node);
+  const std::string prefix = "URL_RETRIEVAL_STATUS_";
+  if (wire.compare (0, prefix.size (), prefix) == 0) {
+    std::string rest = wire.substr (prefix.size ());
+    for (auto &c : rest)
+      c = g_ascii_tolower (c);
+    for (const char *name : names)
+      if (rest == name)
+        return rest;
+  }
+  return wire;
 }
 
 }  // namespace
@@ -211,6 +245,37 @@ decode_grounding_metadata (JsonNode *node, GroundingMetadata &out, std::string &
       out.rendered_content = string_member_or_empty (e, "renderedContent");
       if (out.rendered_content.empty ())
         out.rendered_content = string_member_or_empty (e, "rendered_content");
+    }
+  } catch (const ShapeError &e) {
+    error = e.what ();
+    return false;
+  }
+  return true;
+}
+
+bool
+decode_url_context_metadata (JsonNode *node, UrlContextMetadata &out, std::string &error)
+{
+  const std::string base = "serverContent.urlContextMetadata";
+  try {
+    JsonObject *o = object_at (node, base);
+    JsonNode *list = member_either (o, "urlMetadata", "url_metadata");
+    if (!list || JSON_NODE_HOLDS_NULL (list))
+      return true;
+    JsonArray *array = array_at (list, base + ".urlMetadata");
+    for (guint i = 0; i < json_array_get_length (array); i++) {
+      std::string at = base + ".urlMetadata[" + std::to_string (i) + "]";
+      JsonObject *entry = object_at (json_array_get_element (array, i), at);
+      UrlContextMetadata::Url url;
+      JsonNode *retrieved = member_either (entry, "retrievedUrl", "retrieved_url");
+      if (retrieved && !JSON_NODE_HOLDS_NULL (retrieved)) {
+        expect (is_string (retrieved), at + ".retrievedUrl", "a string", retrieved);
+        url.url = json_node_get_string (retrieved);
+      }
+      url.status = url_retrieval_status (
+          member_either (entry, "urlRetrievalStatus", "url_retrieval_status"),
+          at + ".urlRetrievalStatus");
+      out.urls.push_back (std::move (url));
     }
   } catch (const ShapeError &e) {
     error = e.what ();

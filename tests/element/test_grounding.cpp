@@ -1,11 +1,15 @@
-/* gst-gemini-live element tests: Google Search grounding.
+/* gst-gemini-live element tests: what the built-in tools report with a reply.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The local server scripts a reply grounded in search results (the scenario's
  * per-turn `grounding`, sent as serverContent.groundingMetadata); the element
  * must turn it into a geminilive/grounding bus message an application can show
- * as citations. That the server's groundingMetadata validates against the
- * official schema is checked in tests/server (grounding-metadata-...).
+ * as citations. Likewise the pages the urlContext tool fetched (`url_context`,
+ * sent as serverContent.urlContextMetadata) become geminilive/url-context, and
+ * the model waiting for the user (`waiting_for_input`, serverContent.
+ * waitingForInput) becomes geminilive/waiting-for-input. That the server's
+ * frames validate against the official schema is checked in tests/server
+ * (grounding-metadata-...) and tests/conformance (conformance-server-metadata).
  */
 #include "element_test_util.h"
 
@@ -22,7 +26,7 @@ string_array (const GstStructure *s, const char *field)
   std::vector<std::string> out;
   const GValue *array = gst_structure_get_value (s, field);
   ck_assert_msg (array != nullptr && GST_VALUE_HOLDS_ARRAY (array),
-      "geminilive/grounding lacks the array '%s'", field);
+      "%s lacks the array '%s'", gst_structure_get_name (s), field);
   for (guint i = 0; i < gst_value_array_get_size (array); i++) {
     const GValue *v = gst_value_array_get_value (array, i);
     ck_assert_msg (G_VALUE_HOLDS_STRING (v), "%s[%u] is not a string", field, i);
@@ -44,9 +48,9 @@ first_index (const BusLog &log, const char *name)
   return -1;
 }
 
-/* Whether the recorded setup asked for the googleSearch tool. */
+/* Whether the recorded setup asked for the built-in tool `tool` ("googleSearch"). */
 static bool
-setup_declares_google_search (const LocalServer &server)
+setup_declares_tool (const LocalServer &server, const char *tool)
 {
   for (const auto &frame : server.recorded_frames ()) {
     JsonNode *node = json_from_string (frame.c_str (), nullptr);
@@ -58,9 +62,9 @@ setup_declares_google_search (const LocalServer &server)
         JsonArray *tools = json_object_has_member (setup, "tools")
             ? json_object_get_array_member (setup, "tools") : nullptr;
         for (guint i = 0; tools && i < json_array_get_length (tools); i++) {
-          JsonNode *tool = json_array_get_element (tools, i);
-          if (JSON_NODE_HOLDS_OBJECT (tool)
-              && json_object_has_member (json_node_get_object (tool), "googleSearch"))
+          JsonNode *declared = json_array_get_element (tools, i);
+          if (JSON_NODE_HOLDS_OBJECT (declared)
+              && json_object_has_member (json_node_get_object (declared), tool))
             found = true;
         }
       }
@@ -118,7 +122,7 @@ GST_START_TEST (grounded_reply_posts_queries_and_sources_before_turn_complete)
   ck_assert_int_lt (first_index (log, "geminilive/grounding"),
       first_index (log, "geminilive/turn-complete"));
 
-  ck_assert_msg (setup_declares_google_search (server),
+  ck_assert_msg (setup_declares_tool (server, "googleSearch"),
       "google-search=true did not declare the googleSearch tool in setup");
   std::string report;
   ck_assert_msg (validate_frames (WireDirection::CLIENT, server.recorded_frames (), report),
@@ -129,9 +133,87 @@ GST_START_TEST (grounded_reply_posts_queries_and_sources_before_turn_complete)
 }
 GST_END_TEST;
 
-GST_START_TEST (ungrounded_reply_posts_no_grounding)
+static guint64
+running_time_of (const GstStructure *s)
 {
-  /* Control: without a scripted `grounding` nothing is invented. */
+  guint64 running_time = GST_CLOCK_TIME_NONE;
+  ck_assert_msg (gst_structure_get_uint64 (s, "running-time", &running_time),
+      "%s has no guint64 running-time", gst_structure_get_name (s));
+  return running_time;
+}
+
+GST_START_TEST (url_context_reply_posts_urls_and_statuses_then_waits_for_input)
+{
+  std::string scenario = write_scenario (R"({"turns": [{
+      "transcript": "Summarise the Live API page.",
+      "reply": "The Live API streams audio both ways.",
+      "url_context": [
+        {"url": "https://ai.google.dev/gemini-api/docs/live", "status": "success"},
+        {"url": "https://news.example.com/subscribers-only", "status": "paywall"},
+        {"url": "https://unreachable.example/", "status": "error"}],
+      "waiting_for_input": true}]})");
+  LocalServer server ({"--fast", "--scenario", scenario});
+  GstElement *pipeline = launch ("filesrc location=" + test_data_path ("question-16k.wav")
+      + " ! wavparse ! geminilive name=live endpoint=" + server.endpoint ()
+      + " api-key=test-key ! fakesink sync=false");
+  GstElement *live = gst_bin_get_by_name (GST_BIN (pipeline), "live");
+  g_object_set (live, "tools", "[{\"urlContext\": {}}]", nullptr);
+  gst_object_unref (live);
+
+  BusLog log;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  /* waitingForInput is the last thing the server says about the turn. */
+  bool waiting = log.wait (pipeline, is_element_message ("geminilive/waiting-for-input"),
+      TIMEOUT);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ck_assert_msg (waiting, "no waiting-for-input; bus:\n%s", log.dump ().c_str ());
+  ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
+
+  auto url_context = log.element_messages ("geminilive/url-context");
+  ck_assert_msg (url_context.size () == 1, "%zu geminilive/url-context messages; bus:\n%s",
+      url_context.size (), log.dump ().c_str ());
+  auto urls = string_array (url_context[0], "urls");
+  auto statuses = string_array (url_context[0], "statuses");
+  ck_assert_uint_eq (urls.size (), 3);
+  ck_assert_uint_eq (statuses.size (), 3);
+  ck_assert_str_eq (urls[0].c_str (), "https://ai.google.dev/gemini-api/docs/live");
+  ck_assert_str_eq (statuses[0].c_str (), "success");
+  ck_assert_str_eq (urls[1].c_str (), "https://news.example.com/subscribers-only");
+  ck_assert_str_eq (statuses[1].c_str (), "paywall");
+  ck_assert_str_eq (urls[2].c_str (), "https://unreachable.example/");
+  ck_assert_str_eq (statuses[2].c_str (), "error");
+  guint64 fetched_at = running_time_of (url_context[0]);
+  ck_assert_msg (GST_CLOCK_TIME_IS_VALID (fetched_at), "url-context running-time is NONE");
+
+  auto waits = log.element_messages ("geminilive/waiting-for-input");
+  ck_assert_uint_eq (waits.size (), 1);
+  guint64 waiting_at = running_time_of (waits[0]);
+  ck_assert_msg (GST_CLOCK_TIME_IS_VALID (waiting_at), "waiting-for-input running-time is NONE");
+  ck_assert_uint_ge (waiting_at, fetched_at);
+
+  /* The pages belong to this reply; the model waits once the reply is over. */
+  ck_assert_int_lt (first_index (log, "geminilive/url-context"),
+      first_index (log, "geminilive/turn-complete"));
+  ck_assert_int_lt (first_index (log, "geminilive/turn-complete"),
+      first_index (log, "geminilive/waiting-for-input"));
+  ck_assert_msg (log.element_messages ("geminilive/grounding").empty (),
+      "url context is not search grounding; bus:\n%s", log.dump ().c_str ());
+
+  ck_assert_msg (setup_declares_tool (server, "urlContext"),
+      "tools=[{\"urlContext\": {}}] did not declare the urlContext tool in setup");
+  std::string report;
+  ck_assert_msg (validate_frames (WireDirection::CLIENT, server.recorded_frames (), report),
+      "client frames do not validate: %s", report.c_str ());
+
+  gst_object_unref (pipeline);
+  g_unlink (scenario.c_str ());
+}
+GST_END_TEST;
+
+GST_START_TEST (plain_reply_posts_no_tool_metadata)
+{
+  /* Control: without a scripted `grounding`, `url_context` or
+   * `waiting_for_input` nothing is invented. */
   std::string scenario = write_scenario (
       R"({"turns": [{"transcript": "Hello?", "reply": "Hello."}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
@@ -146,6 +228,10 @@ GST_START_TEST (ungrounded_reply_posts_no_grounding)
   ck_assert_msg (completed, "no turn-complete; bus:\n%s", log.dump ().c_str ());
   ck_assert_msg (log.element_messages ("geminilive/grounding").empty (),
       "a grounding message without groundingMetadata; bus:\n%s", log.dump ().c_str ());
+  ck_assert_msg (log.element_messages ("geminilive/url-context").empty (),
+      "a url-context message without urlContextMetadata; bus:\n%s", log.dump ().c_str ());
+  ck_assert_msg (log.element_messages ("geminilive/waiting-for-input").empty (),
+      "a waiting-for-input message without waitingForInput; bus:\n%s", log.dump ().c_str ());
 
   gst_object_unref (pipeline);
   g_unlink (scenario.c_str ());
@@ -160,7 +246,8 @@ geminilive_grounding_suite (void)
   tcase_set_timeout (tc, 100);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, grounded_reply_posts_queries_and_sources_before_turn_complete);
-  tcase_add_test (tc, ungrounded_reply_posts_no_grounding);
+  tcase_add_test (tc, url_context_reply_posts_urls_and_statuses_then_waits_for_input);
+  tcase_add_test (tc, plain_reply_posts_no_tool_metadata);
   return s;
 }
 

@@ -50,7 +50,8 @@ message_difference (const ServerMessage &a, const ServerMessage &b)
   if (a.output_transcription != b.output_transcription)
     return "output_transcription";
   if (a.generation_complete != b.generation_complete || a.turn_complete != b.turn_complete
-      || a.turn_complete_reason != b.turn_complete_reason || a.interrupted != b.interrupted)
+      || a.turn_complete_reason != b.turn_complete_reason || a.interrupted != b.interrupted
+      || a.waiting_for_input != b.waiting_for_input)
     return "turn flags";
   if (a.tool_calls.size () != b.tool_calls.size ())
     return "tool_calls";
@@ -81,6 +82,14 @@ message_difference (const ServerMessage &a, const ServerMessage &b)
           || a.grounding->sources[i].title != b.grounding->sources[i].title)
         return "grounding.sources";
   }
+  if (a.url_context.has_value () != b.url_context.has_value ()
+      || (a.url_context && a.url_context->urls.size () != b.url_context->urls.size ()))
+    return "url_context";
+  if (a.url_context)
+    for (size_t i = 0; i < a.url_context->urls.size (); i++)
+      if (a.url_context->urls[i].url != b.url_context->urls[i].url
+          || a.url_context->urls[i].status != b.url_context->urls[i].status)
+        return "url_context.urls[" + std::to_string (i) + "]";
   if (a.unknown_fields != b.unknown_fields)
     return "unknown_fields";
   return "";
