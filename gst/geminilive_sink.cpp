@@ -94,10 +94,18 @@ gst_gemini_live_sink_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
     }
     /* Encoding happens here, on the streaming thread, so the shared network
      * thread only writes finished frames. */
-    for (const auto &chunk : priv->chunker.push (map.data, map.size))
+    auto chunks = priv->chunker.push (map.data, map.size);
+    for (const auto &chunk : chunks)
       send_pcm (self, *session, chunk, priv->input_rate);
-    if (priv->chunker.has_pending () && chunk_alarm)
-      chunk_alarm->fire_at (g_get_monotonic_time () + CHUNK_FLUSH_DEADLINE_US);
+    if (chunk_alarm) {
+      /* The deadline belongs to the oldest sample still waiting. Once a chunk
+       * went out, a deadline left armed would cut the next chunk short: with
+       * 20 ms buffers every other frame would be a 20 ms leftover. */
+      if (!chunks.empty () || !priv->chunker.has_pending ())
+        chunk_alarm->cancel ();
+      if (priv->chunker.has_pending ())
+        chunk_alarm->fire_at (g_get_monotonic_time () + CHUNK_FLUSH_DEADLINE_US);
+    }
   }
   gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);

@@ -25,22 +25,13 @@
  * the network thread and sets `stopped`, after which no callback reaches
  * the listener.
  *
- * Reconnection (all on the network thread): a connection that ends is
- * classified by reconnect_policy.h. goAway starts a planned resumption after
- * the reply in progress, or when half of timeLeft (at most 5 s before the
- * deadline) is left: input stops going to the old socket (SEND_DRAIN_MS, so
- * libsoup writes what it holds), the old socket is closed (the service
- * refuses a resumption while it is open), and the new one is opened once it
- * is closed (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
- * `ready` is false, so send () keeps frames in the outbox (bounded); they go
- * out right after the next setupComplete, before anything newer.
+ * Reconnection: live_session_reconnect.cpp.
  */
 #include "live/live_session.h"
+#include "live/live_session_core.h"
 #include "live/tls_trust.h"
 
 #include <algorithm>
-#include <deque>
-#include <mutex>
 
 namespace gemlive {
 
@@ -48,12 +39,6 @@ namespace {
 
 /* Server frames can carry seconds of audio; libsoup's default is 128 KiB. */
 constexpr guint64 MAX_INCOMING_PAYLOAD = 16 * 1024 * 1024;
-/* How long a planned resumption waits for the old socket's close handshake. */
-constexpr gint64 CLOSE_WAIT_MS = 2000;
-/* A planned resumption stops handing frames to the old socket this long
- * before closing it: libsoup puts the close frame ahead of frames it has not
- * written yet (and drops those), and it cannot say how many it holds. */
-constexpr gint64 SEND_DRAIN_MS = 250;
 
 std::string
 host_port_of (const std::string &url)
@@ -75,86 +60,6 @@ host_port_of (const std::string &url)
 }
 
 }  // namespace
-
-struct LiveSession::Core : public std::enable_shared_from_this<Core> {
-  Core (NetworkThread &t, SessionListener &l, RequestProvider p, SetupConfig s,
-      SessionOptions o)
-      : thread (t), listener (l), provider (std::move (p)), setup (std::move (s)),
-        options (o), backoff (o.reconnect, g_get_real_time () ^ g_random_int ()),
-        handle (setup.resumption_handle), shared_handle (handle)
-  {
-  }
-
-  /* DRAINING: a planned resumption lets the old socket write what it holds. */
-  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, DRAINING, WAITING, ENDED };
-
-  NetworkThread &thread;
-  SessionListener &listener;
-  const RequestProvider provider;
-  SetupConfig setup;  /* network thread: the handle changes per connection */
-  const SessionOptions options;
-
-  /* network thread */
-  State state = State::IDLE;
-  bool stopped = false;
-  SoupMessage *message = nullptr;
-  SoupWebsocketConnection *conn = nullptr;
-  GCancellable *cancellable = nullptr;
-  std::string host_port;
-  std::string last_error;
-  guint64 dropped_reported = 0;
-  std::unique_ptr<Alarm> wake;
-  std::unique_ptr<Alarm> retry_alarm;    /* opens the next connection */
-  std::unique_ptr<Alarm> go_away_alarm;  /* resumes when goAway's time runs short */
-  Backoff backoff;
-  std::string handle;           /* newest resumable handle */
-  bool ever_ready = false;      /* some connection reached setupComplete */
-  bool sent_handle = false;     /* this connection's setup carried a handle */
-  GoAwayPlanner go_away_plan;   /* of this connection */
-  unsigned attempts = 0;        /* consecutive failed reconnections */
-  guint wait_generation = 0;    /* tells a stale close callback from the current wait */
-  std::string resume_reason;    /* of the reconnection in progress */
-  bool resume_fresh = false;
-
-  /* any thread, under lock */
-  mutable std::mutex lock;
-  std::deque<std::string> outbox;
-  bool accepting = true;
-  bool ready = false;
-  std::string shared_handle;
-
-  std::atomic<guint64> unparsable {0};
-  std::atomic<guint64> dropped {0};
-  std::atomic<guint64> reconnections {0};
-
-  void open_connection ();
-  static void on_connected (GObject *source, GAsyncResult *result, gpointer data);
-  static void on_message (SoupWebsocketConnection *c, gint type, GBytes *bytes, gpointer data);
-  static void on_closed (SoupWebsocketConnection *c, gpointer data);
-  static void on_error (SoupWebsocketConnection *c, GError *error, gpointer data);
-  void handle_frame (GBytes *bytes);
-  void setup_completed ();
-  void resume_planned (const std::string &why);
-  void connection_ended (SessionEnd info);
-  void wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice);
-  void connect_if_waiting (guint generation);
-  void on_retry_alarm ();
-  void close_for_resumption ();
-  void flush_outbox ();
-  void end (SessionEnd info);
-  void release_connection (std::function<void ()> on_closed = nullptr);
-  void shutdown ();
-  void set_ready (bool value)
-  {
-    std::lock_guard<std::mutex> guard (lock);
-    ready = value;
-  }
-  void log (LogLevel level, const std::string &text)
-  {
-    if (!stopped)
-      listener.on_log (level, text);
-  }
-};
 
 void
 LiveSession::Core::open_connection ()
@@ -337,138 +242,12 @@ LiveSession::Core::setup_completed ()
   listener.on_resumed (notice);
 }
 
-/* goAway: close the old connection first, then resume with the newest handle. */
-void
-LiveSession::Core::resume_planned (const std::string &why)
-{
-  if (state != State::READY)
-    return;
-  go_away_alarm->cancel ();
-  ReconnectNotice notice;
-  notice.reason = why;
-  notice.planned = true;
-  notice.with_handle = !handle.empty ();
-  state = State::DRAINING;
-  set_ready (false);  /* new input waits in the outbox for the next connection */
-  resume_reason = why;
-  listener.on_reconnecting (notice);
-  if (stopped)
-    return;
-  retry_alarm->cancel ();
-  retry_alarm->fire_at (g_get_monotonic_time () + SEND_DRAIN_MS * 1000);
-}
-
-void
-LiveSession::Core::close_for_resumption ()
-{
-  state = State::WAITING;
-  guint generation = ++wait_generation;
-  std::weak_ptr<Core> weak = shared_from_this ();
-  release_connection ([weak, generation] {
-    if (auto self = weak.lock ())
-      self->connect_if_waiting (generation);
-  });
-  retry_alarm->cancel ();
-  retry_alarm->fire_at (g_get_monotonic_time () + CLOSE_WAIT_MS * 1000);
-}
-
-void
-LiveSession::Core::connection_ended (SessionEnd info)
-{
-  info.after_setup = state == State::READY || state == State::DRAINING;
-  info.host_port = host_port;
-  info.reconnect_attempts = attempts;
-  release_connection ();
-  if (stopped)
-    return;
-  go_away_alarm->cancel ();
-
-  EndContext context;
-  context.go_away_received = go_away_plan.go_away_received ();
-  context.sent_handle = sent_handle;
-  context.ever_ready = ever_ready;
-  const std::string why = describe_end (info);
-  ReconnectNotice notice;
-  notice.reason = why;
-  notice.with_handle = !handle.empty ();
-  notice.max_attempts = options.reconnect.max_attempts;
-
-  switch (classify_end (info, context)) {
-    case EndAction::RESUME_NOW:
-      notice.planned = true;
-      notice.reason = "goAway (" + why + ")";
-      wait_and_reconnect (0, std::move (notice));
-      return;
-    case EndAction::FRESH_SESSION:
-      log (LogLevel::WARNING, "the resumption handle was refused (" + why
-          + "): starting a fresh session");
-      handle.clear ();
-      {
-        std::lock_guard<std::mutex> guard (lock);
-        shared_handle.clear ();
-      }
-      notice.with_handle = false;
-      notice.fresh_fallback = true;
-      notice.reason = "resumption refused (" + why + "): fresh session, context lost";
-      wait_and_reconnect (0, std::move (notice));
-      return;
-    case EndAction::RETRY:
-      if (attempts < options.reconnect.max_attempts) {
-        attempts++;
-        notice.attempt = attempts;
-        notice.delay_ms = backoff.delay_ms (attempts);
-        unsigned delay = notice.delay_ms;
-        log (LogLevel::WARNING, "connection lost (" + why + "): reconnecting in "
-            + std::to_string (delay) + " ms, attempt " + std::to_string (attempts) + " of "
-            + std::to_string (options.reconnect.max_attempts));
-        wait_and_reconnect (delay, std::move (notice));
-        return;
-      }
-      break;
-    case EndAction::FAIL:
-      break;
-  }
-  end (std::move (info));
-}
-
-void
-LiveSession::Core::wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice)
-{
-  state = State::WAITING;
-  set_ready (false);
-  resume_reason = notice.reason;
-  resume_fresh = notice.fresh_fallback;
-  wait_generation++;
-  listener.on_reconnecting (notice);
-  if (stopped)
-    return;
-  retry_alarm->cancel ();
-  retry_alarm->fire_at (g_get_monotonic_time () + (gint64) delay_ms * 1000);
-}
-
-void
-LiveSession::Core::on_retry_alarm ()
-{
-  if (state == State::DRAINING)
-    close_for_resumption ();
-  else
-    connect_if_waiting (wait_generation);
-}
-
-void
-LiveSession::Core::connect_if_waiting (guint generation)
-{
-  if (stopped || state != State::WAITING || generation != wait_generation)
-    return;
-  retry_alarm->cancel ();
-  reconnections++;
-  open_connection ();
-}
-
 void
 LiveSession::Core::flush_outbox ()
 {
-  std::deque<std::string> batch;
+  /* Swapped with the outbox rather than a fresh deque: a std::deque
+   * allocates even when empty, and this runs for every microphone chunk. */
+  std::deque<std::string> &batch = sending;
   {
     std::lock_guard<std::mutex> guard (lock);
     if (!ready)
@@ -488,10 +267,12 @@ LiveSession::Core::flush_outbox ()
     std::lock_guard<std::mutex> guard (lock);
     for (auto it = batch.rbegin (); it != batch.rend (); ++it)
       outbox.push_front (std::move (*it));
+    batch.clear ();
     return;
   }
   for (const auto &frame : batch)
     soup_websocket_connection_send_text (conn, frame.c_str ());
+  batch.clear ();
 }
 
 void

@@ -4,7 +4,19 @@
  */
 #include "live/network_thread.h"
 
+/* Why one scheduler source: with a GSource per alarm (6 per session) every
+ * loop iteration prepared and checked all of them, and the number of
+ * iterations grows with the number of sessions: O(N^2) in all. Now the
+ * context holds the sessions' sockets and this one source; arming an alarm
+ * or invoking from another thread costs a heap update under a mutex and at
+ * most one g_main_context_wakeup () per loop iteration. */
+
 namespace gemlive {
+
+struct NetworkThread::SchedulerSource {
+  GSource source;
+  NetworkThread *thread;
+};
 
 namespace {
 
@@ -12,35 +24,10 @@ std::mutex instance_lock;
 std::weak_ptr<NetworkThread> instance;
 
 struct SyncCall {
-  const std::function<void ()> *fn;
   std::mutex lock;
   std::condition_variable cond;
   bool done = false;
 };
-
-gboolean
-run_function (gpointer data)
-{
-  (*static_cast<std::function<void ()> *> (data)) ();
-  return G_SOURCE_REMOVE;
-}
-
-void
-delete_function (gpointer data)
-{
-  delete static_cast<std::function<void ()> *> (data);
-}
-
-gboolean
-run_sync_call (gpointer data)
-{
-  auto call = static_cast<SyncCall *> (data);
-  (*call->fn) ();
-  std::lock_guard<std::mutex> guard (call->lock);
-  call->done = true;
-  call->cond.notify_all ();
-  return G_SOURCE_REMOVE;
-}
 
 }  // namespace
 
@@ -60,6 +47,13 @@ NetworkThread::NetworkThread ()
 {
   context_ = g_main_context_new ();
   loop_ = g_main_loop_new (context_, FALSE);
+  static GSourceFuncs scheduler_funcs = {
+    scheduler_prepare, scheduler_check, scheduler_dispatch, nullptr, nullptr, nullptr
+  };
+  scheduler_ = g_source_new (&scheduler_funcs, sizeof (SchedulerSource));
+  reinterpret_cast<SchedulerSource *> (scheduler_)->thread = this;
+  g_source_set_priority (scheduler_, G_PRIORITY_DEFAULT);
+  g_source_attach (scheduler_, context_);
   thread_ = g_thread_new ("geminilive-net", thread_main, this);
   std::unique_lock<std::mutex> lock (start_lock_);
   started_cond_.wait (lock, [this] { return started_; });
@@ -74,6 +68,8 @@ NetworkThread::~NetworkThread ()
   }
   invoke ([this] { g_main_loop_quit (loop_); });
   g_thread_join (thread_);
+  g_source_destroy (scheduler_);
+  g_source_unref (scheduler_);
   g_main_loop_unref (loop_);
   g_main_context_unref (context_);
 }
@@ -151,12 +147,10 @@ NetworkThread::retire_connection (SoupWebsocketConnection *conn,
 void
 NetworkThread::invoke (std::function<void ()> fn)
 {
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, run_function, new std::function<void ()> (std::move (fn)),
-      delete_function);
-  g_source_attach (source, context_);
-  g_source_unref (source);
+  std::lock_guard<std::mutex> guard (sched_lock_);
+  invokes_.push_back (std::move (fn));
+  update_next_due ();
+  wake_for (G_MININT64);
 }
 
 void
@@ -167,79 +161,276 @@ NetworkThread::invoke_sync (const std::function<void ()> &fn)
     return;
   }
   SyncCall call;
-  call.fn = &fn;
-  GSource *source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, run_sync_call, &call, nullptr);
-  g_source_attach (source, context_);
-  g_source_unref (source);
+  invoke ([&fn, &call] {
+    fn ();
+    std::lock_guard<std::mutex> guard (call.lock);
+    call.done = true;
+    call.cond.notify_all ();
+  });
   std::unique_lock<std::mutex> lock (call.lock);
   call.cond.wait (lock, [&call] { return call.done; });
 }
 
-/* --- Alarm --- */
-
-namespace {
-
-/* A source with no prepare/check: it is ready exactly when its ready time passes. */
-gboolean
-alarm_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+guint64
+NetworkThread::wakeups () const
 {
-  (void) source;
-  return callback (data);
+  std::lock_guard<std::mutex> guard (sched_lock_);
+  return wakeups_;
 }
 
-GSourceFuncs alarm_funcs = {
-  nullptr, nullptr, alarm_dispatch, nullptr, nullptr, nullptr
-};
+/* --- the scheduler source --- */
 
-}  // namespace
+void
+NetworkThread::update_next_due ()
+{
+  gint64 due = G_MAXINT64;
+  if (!invokes_.empty ())
+    due = G_MININT64;
+  else if (!heap_.empty ())
+    due = heap_.front ()->deadline_;
+  next_due_.store (due);
+}
+
+void
+NetworkThread::wake_for (gint64 deadline)
+{
+  /* Called after next_due_ was updated. On the network thread the loop
+   * prepares again before it sleeps. */
+  if (is_current () || deadline >= poll_deadline_.load ())
+    return;
+  if (wake_sent_.exchange (true))
+    return;
+  wakeups_++;
+  g_main_context_wakeup (context_);
+}
+
+/* Network thread, no lock. Pairs with update_next_due () + wake_for () on
+ * the arming thread, all seq_cst: the arming thread stores next_due_ and
+ * then loads poll_deadline_; this stores poll_deadline_ and then loads
+ * next_due_ again. Either it sees the new next_due_ and goes round, or the
+ * arming thread sees the deadline the loop sleeps towards and wakes it:
+ * no arm is missed. */
+gboolean
+NetworkThread::scheduler_prepare (GSource *source, gint *timeout)
+{
+  auto self = reinterpret_cast<SchedulerSource *> (source)->thread;
+  gint64 due = self->next_due_.load ();
+  for (;;) {
+    gint64 now = due == G_MAXINT64 ? 0 : g_get_monotonic_time ();
+    self->poll_deadline_.store (due <= now && due != G_MAXINT64 ? G_MININT64 : due);
+    self->wake_sent_.store (false);
+    gint64 again = self->next_due_.load ();
+    if (again == due)
+      break;
+    due = again;
+  }
+  if (due == G_MAXINT64) {
+    *timeout = -1;
+    return FALSE;
+  }
+  gint64 now = g_get_monotonic_time ();
+  if (due <= now) {
+    *timeout = 0;
+    return TRUE;
+  }
+  /* Rounded up, as GLib does for ready times: never early. */
+  gint64 ms = (due - now + 999) / 1000;
+  *timeout = ms > G_MAXINT ? G_MAXINT : static_cast<gint> (ms);
+  return FALSE;
+}
+
+gboolean
+NetworkThread::scheduler_check (GSource *source)
+{
+  auto self = reinterpret_cast<SchedulerSource *> (source)->thread;
+  gint64 due = self->next_due_.load ();
+  if (due == G_MAXINT64 || due > g_get_monotonic_time ())
+    return FALSE;
+  self->poll_deadline_.store (G_MININT64);
+  return TRUE;
+}
+
+gboolean
+NetworkThread::scheduler_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  (void) callback;
+  (void) data;
+  reinterpret_cast<SchedulerSource *> (source)->thread->dispatch_due ();
+  return G_SOURCE_CONTINUE;
+}
+
+void
+NetworkThread::dispatch_due ()
+{
+  std::vector<std::function<void ()>> calls;
+  {
+    std::lock_guard<std::mutex> guard (sched_lock_);
+    calls.swap (invokes_);
+    /* Only what is due now: an alarm re-armed by its own callback waits for
+     * the next iteration, so sockets are served in between. */
+    gint64 now = g_get_monotonic_time ();
+    while (!heap_.empty () && heap_.front ()->deadline_ <= now) {
+      Alarm *alarm = heap_.front ();
+      heap_remove (alarm);
+      firing_.push_back (alarm);
+    }
+    update_next_due ();
+  }
+  for (auto &call : calls)
+    call ();
+  calls.clear ();
+
+  std::unique_lock<std::mutex> lock (sched_lock_);
+  while (firing_next_ < firing_.size ()) {
+    Alarm *alarm = firing_[firing_next_++];
+    if (!alarm)
+      continue;  /* destroyed meanwhile */
+    running_ = alarm;
+    lock.unlock ();
+    alarm->on_fire_ ();
+    lock.lock ();
+    running_ = nullptr;
+    if (running_waiters_ > 0)
+      running_done_.notify_all ();
+  }
+  firing_.clear ();
+  firing_next_ = 0;
+}
+
+/* The heap keeps each alarm's index in it, so re-arming and cancelling are
+ * O(log n) without searching and without allocating. */
+void
+NetworkThread::heap_set (size_t index, Alarm *alarm)
+{
+  heap_[index] = alarm;
+  alarm->heap_index_ = index;
+}
+
+void
+NetworkThread::heap_sift_up (size_t index)
+{
+  Alarm *alarm = heap_[index];
+  while (index > 0) {
+    size_t parent = (index - 1) / 2;
+    if (heap_[parent]->deadline_ <= alarm->deadline_)
+      break;
+    heap_set (index, heap_[parent]);
+    index = parent;
+  }
+  heap_set (index, alarm);
+}
+
+void
+NetworkThread::heap_sift_down (size_t index)
+{
+  Alarm *alarm = heap_[index];
+  const size_t size = heap_.size ();
+  for (;;) {
+    size_t child = 2 * index + 1;
+    if (child >= size)
+      break;
+    if (child + 1 < size && heap_[child + 1]->deadline_ < heap_[child]->deadline_)
+      child++;
+    if (alarm->deadline_ <= heap_[child]->deadline_)
+      break;
+    heap_set (index, heap_[child]);
+    index = child;
+  }
+  heap_set (index, alarm);
+}
+
+void
+NetworkThread::heap_insert (Alarm *alarm)
+{
+  heap_.push_back (alarm);
+  heap_sift_up (heap_.size () - 1);
+}
+
+void
+NetworkThread::heap_remove (Alarm *alarm)
+{
+  size_t index = alarm->heap_index_;
+  alarm->heap_index_ = SIZE_MAX;
+  alarm->deadline_ = -1;
+  Alarm *last = heap_.back ();
+  heap_.pop_back ();
+  if (last == alarm)
+    return;
+  heap_set (index, last);
+  if (index > 0 && heap_[(index - 1) / 2]->deadline_ > last->deadline_)
+    heap_sift_up (index);
+  else
+    heap_sift_down (index);
+}
+
+void
+NetworkThread::arm (Alarm *alarm, gint64 deadline)
+{
+  std::lock_guard<std::mutex> guard (sched_lock_);
+  if (alarm->heap_index_ != SIZE_MAX) {
+    if (alarm->deadline_ <= deadline)
+      return;
+    alarm->deadline_ = deadline;
+    heap_sift_up (alarm->heap_index_);
+  } else {
+    alarm->deadline_ = deadline;
+    heap_insert (alarm);
+  }
+  update_next_due ();
+  wake_for (deadline);
+}
+
+void
+NetworkThread::disarm (Alarm *alarm)
+{
+  std::lock_guard<std::mutex> guard (sched_lock_);
+  if (alarm->heap_index_ == SIZE_MAX)
+    return;
+  heap_remove (alarm);
+  /* A wake-up already sent for it finds nothing due: harmless. */
+  update_next_due ();
+}
+
+void
+NetworkThread::forget (Alarm *alarm)
+{
+  std::unique_lock<std::mutex> lock (sched_lock_);
+  if (alarm->heap_index_ != SIZE_MAX) {
+    heap_remove (alarm);
+    update_next_due ();
+  }
+  for (size_t i = firing_next_; i < firing_.size (); i++)
+    if (firing_[i] == alarm)
+      firing_[i] = nullptr;
+  if (running_ != alarm || is_current ())
+    return;
+  running_waiters_++;
+  running_done_.wait (lock, [this, alarm] { return running_ != alarm; });
+  running_waiters_--;
+}
+
+/* --- Alarm --- */
 
 Alarm::Alarm (NetworkThread &thread, std::function<void ()> on_fire)
     : thread_ (thread.shared_from_this ()), on_fire_ (std::move (on_fire))
 {
-  source_ = g_source_new (&alarm_funcs, sizeof (GSource));
-  g_source_set_ready_time (source_, -1);
-  g_source_set_callback (source_, on_source, this, nullptr);
-  g_source_attach (source_, thread_->context ());
 }
 
 Alarm::~Alarm ()
 {
-  /* Destroyed on the network thread so a callback in progress finishes first. */
-  thread_->invoke_sync ([this] { g_source_destroy (source_); });
-  g_source_unref (source_);
+  thread_->forget (this);
 }
 
 void
 Alarm::fire_at (gint64 monotonic_us)
 {
-  std::lock_guard<std::mutex> guard (lock_);
-  if (armed_at_ >= 0 && armed_at_ <= monotonic_us)
-    return;
-  armed_at_ = monotonic_us;
-  g_source_set_ready_time (source_, monotonic_us);
+  thread_->arm (this, monotonic_us);
 }
 
 void
 Alarm::cancel ()
 {
-  std::lock_guard<std::mutex> guard (lock_);
-  armed_at_ = -1;
-  g_source_set_ready_time (source_, -1);
-}
-
-gboolean
-Alarm::on_source (gpointer data)
-{
-  auto self = static_cast<Alarm *> (data);
-  {
-    std::lock_guard<std::mutex> guard (self->lock_);
-    self->armed_at_ = -1;
-    g_source_set_ready_time (self->source_, -1);
-  }
-  self->on_fire_ ();
-  return G_SOURCE_CONTINUE;
+  thread_->disarm (this);
 }
 
 }  // namespace gemlive

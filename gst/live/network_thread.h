@@ -12,13 +12,17 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 namespace gemlive {
+
+class Alarm;
 
 class NetworkThread : public std::enable_shared_from_this<NetworkThread> {
 public:
@@ -42,19 +46,46 @@ public:
   void retire_connection (SoupWebsocketConnection *conn,
       std::function<void ()> on_closed = nullptr);
 
-  /* Runs fn on the network thread soon; never blocks. */
+  /* Runs fn on the network thread soon, in call order; never blocks. */
   void invoke (std::function<void ()> fn);
   /* Runs fn on the network thread and waits for it; runs it inline when
    * called on the network thread. */
   void invoke_sync (const std::function<void ()> &fn);
 
+  /* Times the thread's context was woken from another thread by invoke or an
+   * alarm (coalesced: at most one per loop iteration). For tests and benches. */
+  guint64 wakeups () const;
+
 private:
+  friend class Alarm;
+  struct SchedulerSource;
+
   NetworkThread ();
   static gpointer thread_main (gpointer data);
+
+  /* The scheduler: one GSource for every Alarm and invoke of the process,
+   * so a loop iteration costs the same with 1 or 1000 sessions. */
+  static gboolean scheduler_prepare (GSource *source, gint *timeout);
+  static gboolean scheduler_check (GSource *source);
+  static gboolean scheduler_dispatch (GSource *source, GSourceFunc callback, gpointer data);
+  void dispatch_due ();
+  /* sched_lock_ held: wakes the context if it would otherwise sleep past `deadline`. */
+  void wake_for (gint64 deadline);
+  /* sched_lock_ held: the min-heap of armed alarms, ordered by deadline. */
+  void heap_insert (Alarm *alarm);
+  void heap_remove (Alarm *alarm);
+  void heap_sift_up (size_t index);
+  void heap_sift_down (size_t index);
+  void heap_set (size_t index, Alarm *alarm);
+  /* Alarm's side, any thread. */
+  void arm (Alarm *alarm, gint64 deadline);
+  void disarm (Alarm *alarm);
+  void forget (Alarm *alarm);
 
   GMainContext *context_ = nullptr;
   GMainLoop *loop_ = nullptr;
   GThread *thread_ = nullptr;
+  GSource *scheduler_ = nullptr;
   SoupSession *soup_session_ = nullptr;
   struct Closing {
     SoupWebsocketConnection *conn;
@@ -64,13 +95,39 @@ private:
   std::mutex start_lock_;
   std::condition_variable started_cond_;
   bool started_ = false;
+
+  /* The scheduler's state, any thread under sched_lock_. */
+  mutable std::mutex sched_lock_;
+  std::vector<Alarm *> heap_;
+  std::vector<std::function<void ()>> invokes_;
+  /* Alarms found due by the dispatch in progress; a destroyed one is nulled. */
+  std::vector<Alarm *> firing_;
+  size_t firing_next_ = 0;
+  Alarm *running_ = nullptr;          /* whose callback runs now */
+  unsigned running_waiters_ = 0;      /* ~Alarm calls waiting for it */
+  std::condition_variable running_done_;
+  guint64 wakeups_ = 0;
+  /* Lock-free for the loop's prepare and check, which run on every
+   * iteration: with the mutex there, arming from the streaming threads
+   * contended with the loop (futex wake-ups on both sides). Written under
+   * sched_lock_; the seq_cst pairing with prepare is explained there. */
+  /* Earliest due time: G_MININT64 with invokes queued, G_MAXINT64 with nothing. */
+  std::atomic<gint64> next_due_ {G_MAXINT64};
+  /* The deadline the loop sleeps towards (G_MAXINT64: none; G_MININT64: it
+   * is about to dispatch and prepares again afterwards). */
+  std::atomic<gint64> poll_deadline_ {G_MAXINT64};
+  std::atomic<bool> wake_sent_ {false};  /* since the last prepare */
+  void update_next_due ();  /* sched_lock_ held */
 };
 
-/* A wake-up on the network thread that any thread may arm without blocking
- * (GSource ready time; the context is woken by GLib). Used for the outgoing
- * frame queue, the chunker's flush deadline and the drain timeout. The
- * callback runs on the network thread; destruction waits for a running
- * callback, so after the destructor returns it never runs again. */
+/* A wake-up on the network thread that any thread may arm or cancel without
+ * blocking. Used for the outgoing frame queue, the chunker's flush deadline,
+ * reconnection timers and the drain timeout. All alarms share the network
+ * thread's one scheduler source, and arming from another thread wakes the
+ * loop at most once per iteration. The callback runs on the network thread;
+ * destruction waits for a running callback, so after the destructor returns
+ * it never runs again. The destructor may run on the network thread inside
+ * another alarm's callback or an invoke. */
 class Alarm {
 public:
   Alarm (NetworkThread &thread, std::function<void ()> on_fire);
@@ -85,15 +142,15 @@ public:
   void cancel ();
 
 private:
-  static gboolean on_source (gpointer data);
+  friend class NetworkThread;
 
   /* Owning: an alarm released last by a streaming thread, after its session
-   * is gone, must still find the thread alive to detach its source. */
+   * is gone, must still find the thread alive to forget it. */
   std::shared_ptr<NetworkThread> thread_;
   std::function<void ()> on_fire_;
-  GSource *source_ = nullptr;
-  std::mutex lock_;
-  gint64 armed_at_ = -1;
+  /* Under the thread's sched_lock_. */
+  gint64 deadline_ = -1;
+  size_t heap_index_ = SIZE_MAX;  /* SIZE_MAX: not armed */
 };
 
 }  // namespace gemlive

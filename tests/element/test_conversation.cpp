@@ -155,6 +155,40 @@ GST_START_TEST (input_at_48k_is_sent_as_rate_48000_in_chunks_of_at_most_50ms)
 }
 GST_END_TEST;
 
+/* A live microphone delivers small buffers at real time; each frame sent must
+ * still be a whole 40 ms chunk, the partial-chunk deadline only firing when
+ * audio stops coming. */
+GST_START_TEST (live_20ms_buffers_are_sent_as_whole_40ms_chunks)
+{
+  LocalServer server ({"--fast"});
+  GstElement *pipeline = launch ("audiotestsrc is-live=true wave=silence samplesperbuffer=320 "
+      "num-buffers=50 ! audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 "
+      "! geminilive name=live endpoint=" + server.endpoint () + " api-key=test-key "
+      "drain-timeout=500 ! fakesink sync=false");
+  BusLog log;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ck_assert_msg (ended, "no EOS; bus:\n%s", log.dump ().c_str ());
+  check_audio_chunks (server, 16000);
+
+  auto chunks = recorded_audio_chunks (server.recorded_frames ());
+  const gsize whole = 16000 * 2 * 40 / 1000;
+  gsize total = 0, partial = 0;
+  for (const auto &chunk : chunks) {
+    total += chunk.second;
+    if (chunk.second != whole)
+      partial++;
+  }
+  ck_assert_msg (total == 50 * 640, "%" G_GSIZE_FORMAT " bytes sent of %d", total, 50 * 640);
+  /* A streaming thread stalled for 40 ms on a loaded machine may cut one
+   * short; a deadline left armed after each chunk cuts every other one. */
+  ck_assert_msg (partial <= 3, "%" G_GSIZE_FORMAT " of %zu frames were not 40 ms", partial,
+      chunks.size ());
+  gst_object_unref (pipeline);
+}
+GST_END_TEST;
+
 GST_START_TEST (eos_drain_writes_the_whole_reply_to_a_wav_file)
 {
   LocalServer server ({"--fast"});
@@ -301,6 +335,7 @@ geminilive_conversation_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, round_trip_replies_with_24k_audio_live_timestamps_and_transcripts);
   tcase_add_test (tc, input_at_48k_is_sent_as_rate_48000_in_chunks_of_at_most_50ms);
+  tcase_add_test (tc, live_20ms_buffers_are_sent_as_whole_40ms_chunks);
   tcase_add_test (tc, eos_drain_writes_the_whole_reply_to_a_wav_file);
   tcase_add_test (tc, interruption_flushes_queued_audio);
   tcase_add_test (tc, src_answers_latency_as_live_and_refuses_seeks);

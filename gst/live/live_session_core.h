@@ -1,0 +1,99 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * LiveSession's private state, shared by live_session.cpp (connection,
+ * frames, outbox) and live_session_reconnect.cpp (resumption and retries).
+ * Not part of the session's interface; the thread map is in live_session.cpp.
+ */
+#pragma once
+
+#include "live/live_session.h"
+
+#include <deque>
+#include <mutex>
+
+namespace gemlive {
+
+struct LiveSession::Core : public std::enable_shared_from_this<Core> {
+  Core (NetworkThread &t, SessionListener &l, RequestProvider p, SetupConfig s,
+      SessionOptions o)
+      : thread (t), listener (l), provider (std::move (p)), setup (std::move (s)),
+        options (o), backoff (o.reconnect, g_get_real_time () ^ g_random_int ()),
+        handle (setup.resumption_handle), shared_handle (handle)
+  {
+  }
+
+  /* DRAINING: a planned resumption lets the old socket write what it holds. */
+  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, DRAINING, WAITING, ENDED };
+
+  NetworkThread &thread;
+  SessionListener &listener;
+  const RequestProvider provider;
+  SetupConfig setup;  /* network thread: the handle changes per connection */
+  const SessionOptions options;
+
+  /* network thread */
+  State state = State::IDLE;
+  bool stopped = false;
+  SoupMessage *message = nullptr;
+  SoupWebsocketConnection *conn = nullptr;
+  GCancellable *cancellable = nullptr;
+  std::string host_port;
+  std::string last_error;
+  guint64 dropped_reported = 0;
+  std::deque<std::string> sending;  /* flush_outbox's batch, kept for reuse */
+  std::unique_ptr<Alarm> wake;
+  std::unique_ptr<Alarm> retry_alarm;    /* opens the next connection */
+  std::unique_ptr<Alarm> go_away_alarm;  /* resumes when goAway's time runs short */
+  Backoff backoff;
+  std::string handle;           /* newest resumable handle */
+  bool ever_ready = false;      /* some connection reached setupComplete */
+  bool sent_handle = false;     /* this connection's setup carried a handle */
+  GoAwayPlanner go_away_plan;   /* of this connection */
+  unsigned attempts = 0;        /* consecutive failed reconnections */
+  guint wait_generation = 0;    /* tells a stale close callback from the current wait */
+  std::string resume_reason;    /* of the reconnection in progress */
+  bool resume_fresh = false;
+
+  /* any thread, under lock */
+  mutable std::mutex lock;
+  std::deque<std::string> outbox;
+  bool accepting = true;
+  bool ready = false;
+  std::string shared_handle;
+
+  std::atomic<guint64> unparsable {0};
+  std::atomic<guint64> dropped {0};
+  std::atomic<guint64> reconnections {0};
+
+  void open_connection ();
+  static void on_connected (GObject *source, GAsyncResult *result, gpointer data);
+  static void on_message (SoupWebsocketConnection *c, gint type, GBytes *bytes, gpointer data);
+  static void on_closed (SoupWebsocketConnection *c, gpointer data);
+  static void on_error (SoupWebsocketConnection *c, GError *error, gpointer data);
+  void handle_frame (GBytes *bytes);
+  void setup_completed ();
+  void resume_planned (const std::string &why);
+  void connection_ended (SessionEnd info);
+  void wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice);
+  void connect_if_waiting (guint generation);
+  void on_retry_alarm ();
+  void close_for_resumption ();
+  void flush_outbox ();
+  void end (SessionEnd info);
+  void release_connection (std::function<void ()> on_closed = nullptr);
+  void shutdown ();
+  void set_ready (bool value)
+  {
+    std::lock_guard<std::mutex> guard (lock);
+    ready = value;
+  }
+  void log (LogLevel level, const std::string &text)
+  {
+    if (!stopped)
+      listener.on_log (level, text);
+  }
+};
+
+}  // namespace gemlive
