@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Issue 7: which backend the element talks to and with which credentials
+ * Which backend the element talks to and with which credentials
  * (geminilive_backend.cpp). The element's other files call only these.
  */
 #pragma once

@@ -36,7 +36,7 @@ static void
 start_stream (GstGeminiLive *self)
 {
   auto priv = self->priv;
-  /* issue 4: works with request sink pads too (gst_pad_create_stream_id does not) */
+  /* Works with request sink pads too (gst_pad_create_stream_id does not) */
   gchar *stream_id = gst_gemini_live_create_stream_id (self, priv->srcpad, "reply");
   gst_pad_push_event (priv->srcpad, gst_event_new_stream_start (stream_id));
   g_free (stream_id);
@@ -171,17 +171,17 @@ src_loop (gpointer data)
     case OutputItem::Kind::EOS:
       GST_INFO_OBJECT (self, "the reply is complete: EOS");
       gst_pad_push_event (priv->srcpad, gst_event_new_eos ());
-      gst_gemini_live_text_src_eos (self);  /* issue 4 */
+      gst_gemini_live_text_src_eos (self);
       stop_task (self, "EOS");
       break;
     case OutputItem::Kind::ERROR:
       /* The error message is on the bus already; EOS lets sinks finish. */
       gst_pad_push_event (priv->srcpad, gst_event_new_eos ());
-      gst_gemini_live_text_src_eos (self);  /* issue 4 */
+      gst_gemini_live_text_src_eos (self);
       stop_task (self, "error");
       break;
     case OutputItem::Kind::TEXT:
-      /* issue 4: after the audio it transcribes, so it gets that audio's pts */
+      /* Subtitle text goes after the audio it transcribes, so it gets that audio's pts */
       gst_gemini_live_text_src_on_marker (self, item.buffer);
       break;
   }
@@ -241,7 +241,7 @@ gst_gemini_live_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   (void) pad;
   auto self = GST_GEMINI_LIVE (parent);
-  if (gst_gemini_live_handle_activity_event (self, event))  /* issue 4: push-to-talk */
+  if (gst_gemini_live_handle_activity_event (self, event))  /* push-to-talk */
     return TRUE;
   bool is_seek = GST_EVENT_TYPE (event) == GST_EVENT_SEEK;
   if (is_seek)

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Issue 4: the request pads and action signals.
+ * The request pads and action signals (multimodal input, push-to-talk).
  * - video_sink (image/jpeg, image/png): frames become realtimeInput.video,
  *   throttled to video-fps on the wall clock by dropping frames in between,
  *   so upstream is never blocked.
@@ -15,19 +15,14 @@
  *
  * Threads: the video/text sink pads run on their upstream's streaming
  * threads and only encode and hand frames to LiveSession::send () (never
- * blocks). text_src has a task of its own popping `text_queue`, so a slow
- * subtitle consumer never holds up the audio; the audio src task feeds it
- * (gst_gemini_live_text_src_on_marker) after stamping the audio before it.
+ * blocks). text_src's task and timestamps are in geminilive_text_src.cpp.
  */
+#include "geminilive_pads.h"
 #include "geminilive_turn.h"
 
 #include "live/protocol.h"
 
 #include <cstring>
-
-#define TEXT_IDLE_GAP_INTERVAL_US (100 * 1000)
-/* The service does not say which audio an input transcript covers. */
-#define INPUT_TRANSCRIPT_DURATION GST_SECOND
 
 enum {
   SIGNAL_SEND_TEXT,
@@ -44,33 +39,6 @@ static GstStaticPadTemplate text_sink_template = GST_STATIC_PAD_TEMPLATE ("text_
 static GstStaticPadTemplate text_src_template = GST_STATIC_PAD_TEMPLATE ("text_src",
     GST_PAD_SRC, GST_PAD_REQUEST, GST_STATIC_CAPS ("text/x-raw, format=(string)utf8"));
 
-struct GeminiLivePads {
-  std::mutex lock;  /* guards everything below except the text_src task's own fields */
-  GstPad *video_sink = nullptr;  /* owned by the element */
-  GstPad *text_sink = nullptr;
-  GstPad *text_src = nullptr;
-  gulong audio_probe = 0;
-  bool manual_activity = false;  /* of the current session */
-
-  /* video_sink */
-  std::string video_mime;
-  gint64 next_video_us = 0;  /* frames before this monotonic time are dropped */
-  guint64 video_sent = 0;
-  guint64 video_dropped = 0;
-  bool warned_bad_image = false;
-
-  /* written by the probe on the audio src pad (src task), read by the marker
-   * handler on the same task */
-  GstClockTime last_audio_pts = GST_CLOCK_TIME_NONE;
-  GstClockTime last_audio_duration = GST_CLOCK_TIME_NONE;
-
-  /* text_src: stamped buffers (AUDIO items carry text here) and EOS */
-  gemlive::OutputQueue text_queue;
-  GstClockTime text_last_pts = 0;  /* keeps text_src's timestamps monotonic */
-  /* text_src task only */
-  bool text_started = false;
-  GstClockTime text_gap_end = 0;
-};
 
 std::shared_ptr<GeminiLivePads>
 gst_gemini_live_pads_new ()
@@ -388,8 +356,8 @@ side_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return TRUE;
 }
 
-static gboolean
-side_sink_query (GstPad *pad, GstObject *parent, GstQuery *query)
+gboolean
+gst_gemini_live_side_pad_query (GstPad *pad, GstObject *parent, GstQuery *query)
 {
   switch (GST_QUERY_TYPE (query)) {
     case GST_QUERY_CAPS:
@@ -398,239 +366,6 @@ side_sink_query (GstPad *pad, GstObject *parent, GstQuery *query)
     default:
       return FALSE;
   }
-}
-
-/* --- text_src --- */
-
-static GstPadProbeReturn
-remember_audio_stamp (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  (void) pad;
-  auto pads = static_cast<GeminiLivePads *> (data);
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-  std::lock_guard<std::mutex> guard (pads->lock);
-  pads->last_audio_pts = GST_BUFFER_PTS (buffer);
-  pads->last_audio_duration = GST_BUFFER_DURATION (buffer);
-  return GST_PAD_PROBE_OK;
-}
-
-static bool
-has_text_src (GstGeminiLive *self)
-{
-  std::lock_guard<std::mutex> guard (self->priv->pads->lock);
-  return self->priv->pads->text_src != nullptr;
-}
-
-static GstBuffer *
-text_buffer (const std::string &text)
-{
-  return gst_buffer_new_memdup (text.data (), text.size ());
-}
-
-/* pts, duration: wanted stamps; queued monotonic (never before an earlier one). */
-static void
-queue_text (GeminiLivePads &pads, GstBuffer *buffer, GstClockTime pts, GstClockTime duration)
-{
-  std::lock_guard<std::mutex> guard (pads.lock);
-  if (!GST_CLOCK_TIME_IS_VALID (pts) || pts < pads.text_last_pts)
-    pts = pads.text_last_pts;
-  pads.text_last_pts = pts;
-  GST_BUFFER_PTS (buffer) = pts;
-  GST_BUFFER_DURATION (buffer) = duration;
-  pads.text_queue.push (gemlive::OutputItem (gemlive::OutputItem::Kind::AUDIO, buffer));
-}
-
-void
-gst_gemini_live_text_output_transcription (GstGeminiLive *self, const std::string &text)
-{
-  if (!has_text_src (self) || text.empty ())
-    return;
-  /* Behind the audio already queued: the src task stamps that audio first. */
-  self->priv->output.push (gemlive::OutputItem (gemlive::OutputItem::Kind::TEXT,
-          text_buffer (text)));
-}
-
-void
-gst_gemini_live_text_input_transcription (GstGeminiLive *self, const std::string &text)
-{
-  bool wanted;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->settings_lock);
-    wanted = self->priv->settings.text_src_input_transcription;
-  }
-  if (!wanted || !has_text_src (self) || text.empty ())
-    return;
-  queue_text (*self->priv->pads, text_buffer (text), gst_gemini_live_running_time (self),
-      INPUT_TRANSCRIPT_DURATION);
-}
-
-void
-gst_gemini_live_text_src_on_marker (GstGeminiLive *self, GstBuffer *text)
-{
-  auto &pads = *self->priv->pads;
-  GstClockTime pts, duration;
-  {
-    std::lock_guard<std::mutex> guard (pads.lock);
-    pts = pads.last_audio_pts;
-    duration = pads.last_audio_duration;
-  }
-  if (!GST_CLOCK_TIME_IS_VALID (pts)) {
-    /* Text before any audio (no audio src consumer yet): now. */
-    pts = gst_gemini_live_running_time (self);
-    duration = GST_CLOCK_TIME_NONE;
-  }
-  queue_text (pads, gst_buffer_ref (text), pts, duration);
-}
-
-void
-gst_gemini_live_text_src_eos (GstGeminiLive *self)
-{
-  if (has_text_src (self))
-    self->priv->pads->text_queue.push (gemlive::OutputItem (gemlive::OutputItem::Kind::EOS));
-}
-
-static void
-text_src_start_stream (GstGeminiLive *self, GstPad *pad)
-{
-  gchar *stream_id = gst_gemini_live_create_stream_id (self, pad, "text");
-  gst_pad_push_event (pad, gst_event_new_stream_start (stream_id));
-  g_free (stream_id);
-  GstCaps *caps = gst_caps_new_simple ("text/x-raw", "format", G_TYPE_STRING, "utf8", nullptr);
-  gst_pad_push_event (pad, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
-  GstSegment segment;
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (pad, gst_event_new_segment (&segment));
-  /* Lets a sink preroll before the first subtitle: the pipeline must not wait
-   * for the model to speak before it reaches PLAYING. */
-  gst_pad_push_event (pad, gst_event_new_gap (0, 0));
-}
-
-/* Between subtitles, GAPs up to now - latency keep textoverlay and muxers going. */
-static void
-text_src_idle_gap (GstGeminiLive *self, GstPad *pad)
-{
-  auto &pads = *self->priv->pads;
-  GstClockTime now = gst_gemini_live_running_time (self);
-  if (!GST_CLOCK_TIME_IS_VALID (now))
-    return;
-  GstClockTime latency;
-  {
-    std::lock_guard<std::mutex> guard (self->priv->session_lock);
-    latency = self->priv->latency;
-  }
-  GstClockTime stop = now > latency ? now - latency : 0;
-  GstClockTime start;
-  {
-    std::lock_guard<std::mutex> guard (pads.lock);
-    start = MAX (pads.text_gap_end, pads.text_last_pts);
-    if (stop <= start)
-      return;
-    pads.text_gap_end = stop;
-    /* Later text must not land inside the gap. */
-    pads.text_last_pts = stop;
-  }
-  gst_pad_push_event (pad, gst_event_new_gap (start, stop - start));
-}
-
-static void
-text_src_loop (gpointer data)
-{
-  auto pad = GST_PAD (data);
-  auto self = GST_GEMINI_LIVE (gst_pad_get_parent_element (pad));
-  if (!self) {
-    gst_pad_pause_task (pad);
-    return;
-  }
-  auto &pads = *self->priv->pads;
-  if (!pads.text_started) {
-    text_src_start_stream (self, pad);
-    pads.text_started = true;
-  }
-  gemlive::OutputItem item;
-  switch (pads.text_queue.pop (item, TEXT_IDLE_GAP_INTERVAL_US)) {
-    case gemlive::OutputQueue::PopResult::FLUSHING:
-      gst_pad_pause_task (pad);
-      break;
-    case gemlive::OutputQueue::PopResult::TIMEOUT:
-      text_src_idle_gap (self, pad);
-      break;
-    case gemlive::OutputQueue::PopResult::ITEM:
-      if (item.kind == gemlive::OutputItem::Kind::EOS) {
-        gst_pad_push_event (pad, gst_event_new_eos ());
-        gst_pad_pause_task (pad);
-        break;
-      }
-      {
-        GstBuffer *buffer = item.buffer;
-        item.buffer = nullptr;
-        GST_LOG_OBJECT (self, "text_src: %" G_GSIZE_FORMAT " bytes at %" GST_TIME_FORMAT,
-            gst_buffer_get_size (buffer), GST_TIME_ARGS (GST_BUFFER_PTS (buffer)));
-        GstFlowReturn ret = gst_pad_push (pad, buffer);
-        /* An unlinked subtitle branch must not stop the conversation. */
-        if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED) {
-          GST_INFO_OBJECT (self, "text_src: %s, pausing", gst_flow_get_name (ret));
-          gst_pad_pause_task (pad);
-        }
-      }
-      break;
-  }
-  gst_object_unref (self);
-}
-
-static gboolean
-text_src_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode, gboolean active)
-{
-  auto self = GST_GEMINI_LIVE (parent);
-  auto &pads = *self->priv->pads;
-  if (mode != GST_PAD_MODE_PUSH)
-    return FALSE;
-  if (active) {
-    pads.text_queue.clear ();
-    pads.text_queue.set_flushing (false);
-    pads.text_started = false;
-    pads.text_gap_end = 0;
-    {
-      std::lock_guard<std::mutex> guard (pads.lock);
-      pads.text_last_pts = 0;
-      pads.last_audio_pts = GST_CLOCK_TIME_NONE;
-      pads.last_audio_duration = GST_CLOCK_TIME_NONE;
-    }
-    return gst_pad_start_task (pad, text_src_loop, pad, nullptr);
-  }
-  pads.text_queue.set_flushing (true);
-  gboolean ok = gst_pad_stop_task (pad);
-  pads.text_queue.clear ();
-  return ok;
-}
-
-static gboolean
-text_src_event (GstPad *pad, GstObject *parent, GstEvent *event)
-{
-  (void) pad;
-  auto self = GST_GEMINI_LIVE (parent);
-  if (gst_gemini_live_handle_activity_event (self, event))
-    return TRUE;
-  bool is_seek = GST_EVENT_TYPE (event) == GST_EVENT_SEEK;
-  gst_event_unref (event);
-  return !is_seek;
-}
-
-static gboolean
-text_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
-{
-  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
-    /* Same latency as the audio: subtitles carry the audio's timestamps. */
-    GstClockTime latency;
-    auto self = GST_GEMINI_LIVE (parent);
-    {
-      std::lock_guard<std::mutex> guard (self->priv->session_lock);
-      latency = self->priv->latency;
-    }
-    gst_query_set_latency (query, TRUE, latency, GST_CLOCK_TIME_NONE);
-    return TRUE;
-  }
-  return side_sink_query (pad, parent, query);
 }
 
 /* --- request pads --- */
@@ -666,19 +401,15 @@ request_new_pad (GstElement *element, GstPadTemplate *templ, const gchar *name,
     gst_pad_set_chain_function (pad, g_str_equal (template_name, "video_sink")
         ? GST_DEBUG_FUNCPTR (video_chain) : GST_DEBUG_FUNCPTR (text_chain));
     gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (side_sink_event));
-    gst_pad_set_query_function (pad, GST_DEBUG_FUNCPTR (side_sink_query));
+    gst_pad_set_query_function (pad, GST_DEBUG_FUNCPTR (gst_gemini_live_side_pad_query));
   } else {
-    gst_pad_set_activatemode_function (pad, GST_DEBUG_FUNCPTR (text_src_activate_mode));
-    gst_pad_set_event_function (pad, GST_DEBUG_FUNCPTR (text_src_event));
-    gst_pad_set_query_function (pad, GST_DEBUG_FUNCPTR (text_src_query));
-    gst_pad_use_fixed_caps (pad);
+    gst_gemini_live_text_src_init_pad (pad);
   }
   {
     std::lock_guard<std::mutex> guard (pads.lock);
     *slot = pad;
     if (pad == pads.text_src)
-      pads.audio_probe = gst_pad_add_probe (self->priv->srcpad, GST_PAD_PROBE_TYPE_BUFFER,
-          remember_audio_stamp, &pads, nullptr);
+      pads.audio_probe = gst_gemini_live_text_src_follow_audio (self);
   }
   /* Added in PAUSED/PLAYING, the pad is activated (and text_src's task started). */
   if (!gst_element_add_pad (element, pad)) {

@@ -86,7 +86,7 @@ LiveSession::Core::open_connection ()
   auto headers = soup_message_get_request_headers (message);
   for (const auto &header : request.headers)
     soup_message_headers_replace (headers, header.first.c_str (), header.second.c_str ());
-  /* issue 7: a private CA (tls-ca-file) for this handshake only. */
+  /* A private CA (tls-ca-file) for this handshake only. */
   if (!apply_tls_ca_file (message, request.tls_ca_file, error)) {
     SessionEnd info;
     info.kind = SessionEnd::Kind::REQUEST_FAILED;

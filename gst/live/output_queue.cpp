@@ -52,7 +52,7 @@ OutputQueue::drop_audio ()
     if (item.kind == OutputItem::Kind::AUDIO)
       bytes += gst_buffer_get_size (item.buffer);
     else if (item.kind == OutputItem::Kind::TEXT)
-      continue;  /* issue 4: the transcript of audio that will not play */
+      continue;  /* the transcript of audio that will not play */
     else
       kept.push_back (std::move (item));
   }

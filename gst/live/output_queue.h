@@ -22,7 +22,7 @@ struct OutputItem {
     FLUSH_STOP,  /* end of a barge-in flush: FLUSH_STOP + SEGMENT downstream */
     EOS,         /* the drain finished */
     ERROR,       /* a fatal error was posted: stop the task */
-    TEXT,        /* issue 4: buffer holds output transcription for text_src,
+    TEXT,        /* buffer holds output transcription for text_src,
                   * stamped with the audio queued before it */
   };
   Kind kind = Kind::AUDIO;

@@ -1,5 +1,6 @@
-/* gst-gemini-live unit tests: issue 4 encoders (video, text turns, activity
- * signals, turn-control and generation setup pieces).
+/* gst-gemini-live unit tests: the multimodal input and turn-control
+ * encoders (video, text turns, activity signals, turn-control and
+ * generation setup pieces).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Usage: test-input WIRE_DIR [g_test options]
@@ -27,7 +28,7 @@ member (JsonNode *node, const char *name)
   return json_object_get_object_member (json_node_get_object (node), name);
 }
 
-/* Everything issue 4 adds, set as in the SDK's rich setup vector. */
+/* Every input and turn-control setting, set as in the SDK's rich setup vector. */
 SetupConfig
 rich_turn_config ()
 {
@@ -64,7 +65,7 @@ test_rich_setup_with_turn_settings_matches_sdk ()
   json_object_remove_member (setup, "contextWindowCompression");
   json_object_remove_member (json_object_get_object_member (setup, "systemInstruction"), "role");
   std::string ours = encode_setup (rich_turn_config ());
-  assert_json_equal (ours, expected.get (), "rich setup with issue 4 settings");
+  assert_json_equal (ours, expected.get (), "rich setup with turn-control settings");
   assert_conforms ({ours});
 }
 

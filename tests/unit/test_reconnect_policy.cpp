@@ -1,4 +1,4 @@
-/* gst-gemini-live unit tests: issue 6, the reconnection rules
+/* gst-gemini-live unit tests: the reconnection rules
  * (gst/live/reconnect_policy.h) and the contextWindowCompression setup part.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -1,4 +1,4 @@
-/* gst-gemini-live unit tests: issue 5, the tool codec and call bookkeeping.
+/* gst-gemini-live unit tests: the tool codec and call bookkeeping.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Usage: test-tools WIRE_DIR [g_test options]
