@@ -15,8 +15,8 @@
 /* A GstValueArray of strings: parallel arrays are what a C or Python
  * application reads most easily from a GstStructure (as geminilive/grounding
  * presents its sources). */
-static GValue
-string_array (const std::vector<std::string> &items)
+GValue
+gst_gemini_live_string_array (const std::vector<std::string> &items)
 {
   GValue array = G_VALUE_INIT;
   gst_value_array_init (&array, items.size ());
@@ -40,9 +40,9 @@ gst_gemini_live_metadata_on_url_context (GstGeminiLive *self,
   }
   GST_DEBUG_OBJECT (self, "urlContextMetadata: %" G_GSIZE_FORMAT " URLs", urls.size ());
   GstStructure *s = gst_structure_new_empty ("geminilive/url-context");
-  GValue url_array = string_array (urls);
+  GValue url_array = gst_gemini_live_string_array (urls);
   gst_structure_take_value (s, "urls", &url_array);
-  GValue status_array = string_array (statuses);
+  GValue status_array = gst_gemini_live_string_array (statuses);
   gst_structure_take_value (s, "statuses", &status_array);
   gst_structure_set (s, "running-time", G_TYPE_UINT64,
       (guint64) gst_gemini_live_running_time (self), nullptr);

@@ -267,6 +267,8 @@ void gst_gemini_live_tools_on_cancellation (GstGeminiLive *self,
     const std::vector<std::string> &ids);
 void gst_gemini_live_tools_on_grounding (GstGeminiLive *self,
     const gemlive::GroundingMetadata &grounding);
+/* A GstValueArray of strings, for bus messages (geminilive_metadata.cpp). */
+GValue gst_gemini_live_string_array (const std::vector<std::string> &items);
 /* geminilive_metadata.cpp: network thread (geminilive_events.cpp).
  * serverContent.urlContextMetadata -> geminilive/url-context;
  * serverContent.waitingForInput: true -> geminilive/waiting-for-input. */

@@ -366,20 +366,6 @@ gst_gemini_live_tools_send_input (GstGeminiLive *self, gemlive::LiveSession &ses
 
 /* ------------------------------------------------------------ calls */
 
-static GValue
-string_array (const std::vector<std::string> &items)
-{
-  GValue array = G_VALUE_INIT;
-  gst_value_array_init (&array, items.size ());
-  for (const auto &item : items) {
-    GValue v = G_VALUE_INIT;
-    g_value_init (&v, G_TYPE_STRING);
-    g_value_set_string (&v, item.c_str ());
-    gst_value_array_append_and_take_value (&array, &v);
-  }
-  return array;
-}
-
 static void
 emit_tool_call (GstGeminiLive *self, guint64 generation, const gemlive::FunctionCall &call)
 {
@@ -460,7 +446,7 @@ gst_gemini_live_tools_on_cancellation (GstGeminiLive *self, const std::vector<st
   GST_INFO_OBJECT (self, "the server cancelled %zu tool calls (%zu were pending)", ids.size (),
       cancelled.size ());
   GstStructure *s = gst_structure_new_empty ("geminilive/tool-call-cancellation");
-  GValue array = string_array (ids);
+  GValue array = gst_gemini_live_string_array (ids);
   gst_structure_take_value (s, "ids", &array);
   gst_gemini_live_post (self, s);
 }
@@ -474,11 +460,11 @@ gst_gemini_live_tools_on_grounding (GstGeminiLive *self, const gemlive::Groundin
     titles.push_back (source.title);
   }
   GstStructure *s = gst_structure_new_empty ("geminilive/grounding");
-  GValue queries = string_array (g.queries);
+  GValue queries = gst_gemini_live_string_array (g.queries);
   gst_structure_take_value (s, "queries", &queries);
-  GValue uri_array = string_array (uris);
+  GValue uri_array = gst_gemini_live_string_array (uris);
   gst_structure_take_value (s, "source-uris", &uri_array);
-  GValue title_array = string_array (titles);
+  GValue title_array = gst_gemini_live_string_array (titles);
   gst_structure_take_value (s, "source-titles", &title_array);
   if (!g.rendered_content.empty ())
     gst_structure_set (s, "search-entry-point", G_TYPE_STRING, g.rendered_content.c_str (),
