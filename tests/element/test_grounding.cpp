@@ -20,6 +20,25 @@ using namespace gemlive::test;
 
 static const GstClockTime TIMEOUT = 60 * GST_SECOND;
 
+/* The spoken question through geminilive (with `properties`) to a fakesink. */
+static GstElement *
+question_pipeline (const LocalServer &server, const std::string &properties)
+{
+  return launch ("filesrc location=" + test_data_path ("question-16k.wav")
+      + " ! wavparse ! geminilive name=live " + properties + " endpoint=" + server.endpoint ()
+      + " api-key=test-key ! fakesink sync=false");
+}
+
+/* Plays until the element posts `until`, then stops; fails without it. */
+static void
+play_until (GstElement *pipeline, BusLog &log, const char *until)
+{
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bool seen = log.wait (pipeline, is_element_message (until), TIMEOUT);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ck_assert_msg (seen, "no %s; bus:\n%s", until, log.dump ().c_str ());
+}
+
 static std::vector<std::string>
 string_array (const GstStructure *s, const char *field)
 {
@@ -89,15 +108,10 @@ GST_START_TEST (grounded_reply_posts_queries_and_sources_before_turn_complete)
           {"uri": "https://www.britannica.com/place/France", "title": "France | Britannica"}],
         "search_entry_point": "<div class=\"chips\">capital of France</div>"}}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
-  GstElement *pipeline = launch ("filesrc location=" + test_data_path ("question-16k.wav")
-      + " ! wavparse ! geminilive name=live google-search=true endpoint=" + server.endpoint ()
-      + " api-key=test-key ! fakesink sync=false");
+  GstElement *pipeline = question_pipeline (server, "google-search=true");
 
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool completed = log.wait (pipeline, is_element_message ("geminilive/turn-complete"), TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (completed, "no turn-complete; bus:\n%s", log.dump ().c_str ());
+  play_until (pipeline, log, "geminilive/turn-complete");
   ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
 
   auto grounding = log.element_messages ("geminilive/grounding");
@@ -153,20 +167,14 @@ GST_START_TEST (url_context_reply_posts_urls_and_statuses_then_waits_for_input)
         {"url": "https://unreachable.example/", "status": "error"}],
       "waiting_for_input": true}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
-  GstElement *pipeline = launch ("filesrc location=" + test_data_path ("question-16k.wav")
-      + " ! wavparse ! geminilive name=live endpoint=" + server.endpoint ()
-      + " api-key=test-key ! fakesink sync=false");
+  GstElement *pipeline = question_pipeline (server, "");
   GstElement *live = gst_bin_get_by_name (GST_BIN (pipeline), "live");
   g_object_set (live, "tools", "[{\"urlContext\": {}}]", nullptr);
   gst_object_unref (live);
 
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
   /* waitingForInput is the last thing the server says about the turn. */
-  bool waiting = log.wait (pipeline, is_element_message ("geminilive/waiting-for-input"),
-      TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (waiting, "no waiting-for-input; bus:\n%s", log.dump ().c_str ());
+  play_until (pipeline, log, "geminilive/waiting-for-input");
   ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
 
   auto url_context = log.element_messages ("geminilive/url-context");
@@ -217,15 +225,10 @@ GST_START_TEST (plain_reply_posts_no_tool_metadata)
   std::string scenario = write_scenario (
       R"({"turns": [{"transcript": "Hello?", "reply": "Hello."}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
-  GstElement *pipeline = launch ("filesrc location=" + test_data_path ("question-16k.wav")
-      + " ! wavparse ! geminilive name=live google-search=true endpoint=" + server.endpoint ()
-      + " api-key=test-key ! fakesink sync=false");
+  GstElement *pipeline = question_pipeline (server, "google-search=true");
 
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool completed = log.wait (pipeline, is_element_message ("geminilive/turn-complete"), TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (completed, "no turn-complete; bus:\n%s", log.dump ().c_str ());
+  play_until (pipeline, log, "geminilive/turn-complete");
   ck_assert_msg (log.element_messages ("geminilive/grounding").empty (),
       "a grounding message without groundingMetadata; bus:\n%s", log.dump ().c_str ());
   ck_assert_msg (log.element_messages ("geminilive/url-context").empty (),
