@@ -96,6 +96,17 @@ setup_declares_tool (const LocalServer &server, const char *tool)
   return false;
 }
 
+/* The setup declared `tool`, and every frame the element sent validates
+ * against the official schema. */
+static void
+check_setup_declared (const LocalServer &server, const char *tool)
+{
+  ck_assert_msg (setup_declares_tool (server, tool), "setup did not declare the %s tool", tool);
+  std::string report;
+  ck_assert_msg (validate_frames (WireDirection::CLIENT, server.recorded_frames (), report),
+      "client frames do not validate: %s", report.c_str ());
+}
+
 GST_START_TEST (grounded_reply_posts_queries_and_sources_before_turn_complete)
 {
   std::string scenario = write_scenario (R"({"turns": [{
@@ -136,11 +147,7 @@ GST_START_TEST (grounded_reply_posts_queries_and_sources_before_turn_complete)
   ck_assert_int_lt (first_index (log, "geminilive/grounding"),
       first_index (log, "geminilive/turn-complete"));
 
-  ck_assert_msg (setup_declares_tool (server, "googleSearch"),
-      "google-search=true did not declare the googleSearch tool in setup");
-  std::string report;
-  ck_assert_msg (validate_frames (WireDirection::CLIENT, server.recorded_frames (), report),
-      "client frames do not validate: %s", report.c_str ());
+  check_setup_declared (server, "googleSearch");
 
   gst_object_unref (pipeline);
   g_unlink (scenario.c_str ());
@@ -207,11 +214,7 @@ GST_START_TEST (url_context_reply_posts_urls_and_statuses_then_waits_for_input)
   ck_assert_msg (log.element_messages ("geminilive/grounding").empty (),
       "url context is not search grounding; bus:\n%s", log.dump ().c_str ());
 
-  ck_assert_msg (setup_declares_tool (server, "urlContext"),
-      "tools=[{\"urlContext\": {}}] did not declare the urlContext tool in setup");
-  std::string report;
-  ck_assert_msg (validate_frames (WireDirection::CLIENT, server.recorded_frames (), report),
-      "client frames do not validate: %s", report.c_str ());
+  check_setup_declared (server, "urlContext");
 
   gst_object_unref (pipeline);
   g_unlink (scenario.c_str ());
