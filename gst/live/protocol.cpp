@@ -242,11 +242,10 @@ decode_inline_data (JsonNode *node, const JsonPath &path, ServerMessage &msg)
         + json_check::kind_of (data));
   const char *text = json_node_get_string (data);
   size_t length = strlen (text);
-  /* g_base64_decode skips characters outside the alphabet; corrupt audio
-   * must be reported, not played as noise. */
-  if (!decode_internal::is_strict_base64 (text, length))
+  GBytes *pcm = decode_internal::decode_strict_base64 (text, length);
+  if (!pcm)
     throw DecodeError (blob.path_of ("data") + " is not valid base64");
-  msg.audio.emplace_back (decode_internal::decode_base64_exact (text, length));
+  msg.audio.emplace_back (pcm);
 }
 
 void

@@ -29,13 +29,11 @@ DecodeResult decode_server_message_json (const char *data, size_t size);
  * else (including frames the general decoder would refuse). */
 std::optional<ServerMessage> decode_audio_frame_fast (const char *data, size_t size);
 
-/* True if text is padded base64 of the standard alphabet and nothing else
- * (g_base64_decode would silently skip anything outside the alphabet). */
-bool is_strict_base64 (const char *text, size_t length);
-
-/* Decodes strict base64 (checked with is_strict_base64) with GLib into one
- * allocation of exactly the decoded size, which the returned GBytes owns. */
-GBytes *decode_base64_exact (const char *text, size_t length);
+/* Decodes padded base64 of the standard alphabet with GLib, or returns
+ * nullptr if text is anything else (g_base64_decode would silently skip
+ * characters outside the alphabet and play corrupt audio as noise). The
+ * returned GBytes owns one allocation holding exactly the decoded bytes. */
+GBytes *decode_strict_base64 (const char *text, size_t length);
 
 /* "audio/pcm;rate=24000" -> 24000; no "rate=" -> default_rate; nullopt if
  * the rate is not a number in 1..768000. */
