@@ -106,21 +106,26 @@ post_usage (GstGeminiLive *self, const gemlive::UsageMetadata &usage)
 }
 
 /* serverContent.interrupted: drop what is queued, flush what is downstream. */
-/* A copy into memory from GStreamer's allocator, not a wrapper around the
- * decoded bytes: the src task frees every buffer it pushes, and GLib 2.74
- * keeps a per-thread cache of freed slices for each size it sees. A wrapped
- * GBytes adds two small slice sizes (the GBytes and the wrapping GstMemory)
- * freed on each element's own task thread; measured, that cache was about
- * 7 kB of every session's memory, far more than the 4.8 kB copy per 100 ms
- * costs in CPU. The decoded GBytes is freed here, on the network thread. */
-static GstBuffer *
-buffer_in_gst_memory (GBytes *pcm)
+/* A copy into memory from GStreamer's allocator, not a GstMemory wrapped
+ * around the decoded GBytes: each element's src task frees what it pushes,
+ * and GLib 2.74 keeps a per-thread cache of freed slices of every size a
+ * thread frees. The GBytes and a wrapping GstMemory are two small slice
+ * sizes that would pile up on every task thread (about 7 kB per session,
+ * measured); the 4.8 kB copy per 100 ms costs far less. The system memory
+ * block is one malloc, and the decoded GBytes is freed here, on the
+ * network thread. */
+static GstMemory *
+copy_to_gst_memory (GBytes *pcm)
 {
   gsize size = 0;
   const void *data = g_bytes_get_data (pcm, &size);
-  GstBuffer *buffer = gst_buffer_new_allocate (nullptr, size, nullptr);
-  gst_buffer_fill (buffer, 0, data, size);
-  return buffer;
+  GstMemory *memory = gst_allocator_alloc (nullptr, size, nullptr);
+  GstMapInfo map;
+  if (gst_memory_map (memory, &map, GST_MAP_WRITE)) {
+    memcpy (map.data, data, size);
+    gst_memory_unmap (memory, &map);
+  }
+  return memory;
 }
 
 static void
@@ -209,8 +214,7 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
     for (auto &bytes : message.audio) {
       if (message.interrupted || reply.finished || reply.failed)
         continue;
-      GstBuffer *buffer = buffer_in_gst_memory (bytes.get ());
-      priv->output.push (OutputItem (OutputItem::Kind::AUDIO, buffer, !reply.in_reply));
+      priv->output.push (OutputItem::audio (copy_to_gst_memory (bytes.get ()), !reply.in_reply));
       reply.in_reply = true;
     }
     if (message.turn_complete) {

@@ -107,9 +107,9 @@ push_audio (GstGeminiLive *self, OutputItem &item)
   auto priv = self->priv;
   if (item.reply_start)
     priv->timeline.start_new_reply ();
-  GstBuffer *buffer = item.buffer;
-  item.buffer = nullptr;
-  buffer = gst_buffer_make_writable (buffer);
+  GstBuffer *buffer = gst_buffer_new ();
+  gst_buffer_append_memory (buffer, item.memory);
+  item.memory = nullptr;
 
   guint64 samples = gst_buffer_get_size (buffer) / 2;
   auto stamp = priv->timeline.stamp (samples, gst_gemini_live_running_time (self),

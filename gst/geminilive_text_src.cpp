@@ -54,7 +54,7 @@ queue_text (GeminiLivePads &pads, GstBuffer *buffer, GstClockTime pts, GstClockT
   pads.text_last_pts = pts;
   GST_BUFFER_PTS (buffer) = pts;
   GST_BUFFER_DURATION (buffer) = duration;
-  pads.text_queue.push (gemlive::OutputItem (gemlive::OutputItem::Kind::AUDIO, buffer));
+  pads.text_queue.push (gemlive::OutputItem (gemlive::OutputItem::Kind::TEXT, buffer));
 }
 
 void

@@ -11,10 +11,14 @@ OutputItem::operator= (OutputItem &&other) noexcept
 {
   if (this != &other) {
     gst_clear_buffer (&buffer);
+    if (memory)
+      gst_memory_unref (memory);
     kind = other.kind;
     buffer = other.buffer;
+    memory = other.memory;
     reply_start = other.reply_start;
     other.buffer = nullptr;
+    other.memory = nullptr;
   }
   return *this;
 }
@@ -50,7 +54,7 @@ OutputQueue::drop_audio ()
   std::deque<OutputItem> kept;
   for (auto &item : items_) {
     if (item.kind == OutputItem::Kind::AUDIO)
-      bytes += gst_buffer_get_size (item.buffer);
+      bytes += item.memory->size;
     else if (item.kind == OutputItem::Kind::TEXT)
       continue;  /* the transcript of audio that will not play */
     else
@@ -82,7 +86,7 @@ OutputQueue::queued_audio_bytes () const
   size_t bytes = 0;
   for (const auto &item : items_)
     if (item.kind == OutputItem::Kind::AUDIO)
-      bytes += gst_buffer_get_size (item.buffer);
+      bytes += item.memory->size;
   return bytes;
 }
 

@@ -18,25 +18,44 @@ namespace gemlive {
 
 struct OutputItem {
   enum class Kind {
-    AUDIO,       /* buffer holds S16LE mono PCM */
+    AUDIO,       /* memory holds S16LE mono PCM */
     FLUSH_STOP,  /* end of a barge-in flush: FLUSH_STOP + SEGMENT downstream */
     EOS,         /* the drain finished */
     ERROR,       /* a fatal error was posted: stop the task */
-    TEXT,        /* buffer holds output transcription for text_src,
-                  * stamped with the audio queued before it */
+    TEXT,        /* buffer holds text: on the main queue the output transcription
+                  * for text_src, stamped with the audio queued before it; on
+                  * text_src's own queue a stamped subtitle */
   };
   Kind kind = Kind::AUDIO;
-  GstBuffer *buffer = nullptr;  /* owned; AUDIO only */
+  GstBuffer *buffer = nullptr;  /* owned; TEXT only */
+  /* Owned; AUDIO only. Memory, not a buffer: the src task wraps it in the
+   * GstBuffer it pushes, so that buffer is allocated and freed on the same
+   * thread. GStreamer 1.22 allocates GstBuffers with g_slice, and GLib 2.74
+   * lets a thread that only frees slices (as each element's task would,
+   * for buffers made on the shared network thread) pile up its own cache
+   * of them: a few kB per element, measured in docs/performance.md. */
+  GstMemory *memory = nullptr;
   bool reply_start = false;     /* first audio of a model reply */
 
   OutputItem () = default;
-  OutputItem (Kind k, GstBuffer *b = nullptr, bool start = false)
-      : kind (k), buffer (b), reply_start (start) {}
+  explicit OutputItem (Kind k, GstBuffer *b = nullptr) : kind (k), buffer (b) {}
+  static OutputItem audio (GstMemory *pcm, bool reply_start)
+  {
+    OutputItem item (Kind::AUDIO);
+    item.memory = pcm;
+    item.reply_start = reply_start;
+    return item;
+  }
   OutputItem (OutputItem &&other) noexcept { *this = std::move (other); }
   OutputItem &operator= (OutputItem &&other) noexcept;
   OutputItem (const OutputItem &) = delete;
   OutputItem &operator= (const OutputItem &) = delete;
-  ~OutputItem () { gst_clear_buffer (&buffer); }
+  ~OutputItem ()
+  {
+    gst_clear_buffer (&buffer);
+    if (memory)
+      gst_memory_unref (memory);
+  }
 };
 
 class OutputQueue {

@@ -117,18 +117,18 @@ GST_START_TEST (timeline_without_clock_continues_from_zero)
 }
 GST_END_TEST;
 
-static GstBuffer *
-audio (gsize size)
+static OutputItem
+audio (gsize size, bool reply_start = false)
 {
-  return gst_buffer_new_allocate (nullptr, size, nullptr);
+  return OutputItem::audio (gst_allocator_alloc (nullptr, size, nullptr), reply_start);
 }
 
 GST_START_TEST (output_queue_drops_only_audio_and_unblocks_on_flushing)
 {
   OutputQueue queue;
   queue.set_flushing (false);
-  queue.push (OutputItem (OutputItem::Kind::AUDIO, audio (100), true));
-  queue.push (OutputItem (OutputItem::Kind::AUDIO, audio (50)));
+  queue.push (audio (100, true));
+  queue.push (audio (50));
   queue.push (OutputItem (OutputItem::Kind::EOS));
   ck_assert_uint_eq (queue.queued_audio_bytes (), 150);
   ck_assert_uint_eq (queue.drop_audio (), 150);
