@@ -28,6 +28,10 @@ const machine = rows.find((r) => r.impl === 'machine');
 const latency = rows.find((r) => r.impl === 'latency');
 const ours = rows.filter((r) => r.impl === 'geminilive');
 const sdk = rows.filter((r) => r.impl === 'genai-sdk');
+// bench-floor: the same workload on bare libsoup + GLib, the least any client
+// on our stack can spend; ours / floor is what the element adds.
+const floor = rows.filter((r) => r.impl === 'libsoup-floor');
+const byImpl = { 'geminilive': ours, 'genai-sdk': sdk, 'libsoup-floor': floor };
 
 const out = [];
 if (machine) {
@@ -49,11 +53,14 @@ if (latency) {
   out.push('');
 }
 
+// Growth above each process's own base (its HWM before the first session):
+// the base itself moves by up to 0.8 MB between processes (library loading),
+// which at N = 100 would be +-8 kB per session of noise.
 const perExtra = (list, r) => {
   const one = list.find((x) => x.sessions === 1);
-  if (!one || r.sessions <= 1)
+  if (!one || r.connected <= 1)
     return NaN;
-  return (r.hwm_kb - one.hwm_kb) / (r.sessions - 1);
+  return ((r.hwm_kb - r.base_hwm_kb) - (one.hwm_kb - one.base_hwm_kb)) / (r.connected - 1);
 };
 const realTime = (r) => {
   const inLost = r.peer ? r.in_pushed - r.peer.in_samples_min : NaN;
@@ -61,28 +68,33 @@ const realTime = (r) => {
   return `${r.out_ok_sessions}/${r.connected} out${late}; in: ${isFinite(inLost) ? Math.max(0, inLost) : 'n/a'} samples short` +
       `; feeder late ticks ${r.feeder_late_ticks}`;
 };
-if (ours.length || sdk.length) {
+if (ours.length || sdk.length || floor.length) {
   out.push('### Scale (each session: 16 kHz in, 24 kHz out, real time)', '',
       '| N | client | connected | window (s) | CPU-s per session-minute | peak RSS (MB) | kB per session | kB per extra session (vs N=1) | threads | kept real time | error |',
       '|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of [...ours, ...sdk].sort((a, b) => a.sessions - b.sessions || a.impl.localeCompare(b.impl))) {
-    const list = r.impl === 'geminilive' ? ours : sdk;
+  for (const r of [...ours, ...sdk, ...floor].sort((a, b) => a.sessions - b.sessions || a.impl.localeCompare(b.impl))) {
+    const list = byImpl[r.impl];
     out.push(`| ${r.sessions} | ${r.impl} | ${r.connected} | ${f(r.window_s)} | ${f(r.cpu_per_session_min, 4)} | ` +
         `${f(r.hwm_kb / 1024)} | ${f(r.connected ? (r.hwm_kb - r.base_hwm_kb) / r.connected : NaN)} | ` +
         `${f(perExtra(list, r))} | ${r.threads} | ${realTime(r)} | ${(r.error || '').slice(0, 80)} |`);
   }
   out.push('');
 }
-if (ours.length && sdk.length) {
-  out.push('### geminilive / @google/genai (lower is better for us)', '',
-      '| N | CPU per session-minute, ours / theirs | kB per session, ours / theirs |', '|---|---|---|');
+if (ours.length && (sdk.length || floor.length)) {
+  const perSession = (r) => (r.hwm_kb - r.base_hwm_kb) / r.connected;
+  const ratio = (a, b, d) => (b ? `${f(a, d)} / ${f(b, d)} = ${f(a / b, 2)}` : 'n/a');
+  out.push('### geminilive / @google/genai (lower is better for us) and / libsoup floor (what the element adds; 1 at best)', '',
+      '| N | CPU per session-minute, ours / theirs | kB per session, ours / theirs | ' +
+      'CPU per session-minute, ours / libsoup floor | kB per session, ours / libsoup floor |',
+      '|---|---|---|---|---|');
   for (const r of ours) {
     const s = sdk.find((x) => x.sessions === r.sessions);
-    if (!s)
+    const fl = floor.find((x) => x.sessions === r.sessions);
+    if (!s && !fl)
       continue;
-    const memOurs = (r.hwm_kb - r.base_hwm_kb) / r.connected, memTheirs = (s.hwm_kb - s.base_hwm_kb) / s.connected;
-    out.push(`| ${r.sessions} | ${f(r.cpu_per_session_min, 4)} / ${f(s.cpu_per_session_min, 4)} = ` +
-        `${f(r.cpu_per_session_min / s.cpu_per_session_min, 2)} | ${f(memOurs)} / ${f(memTheirs)} = ${f(memOurs / memTheirs, 2)} |`);
+    out.push(`| ${r.sessions} | ${ratio(r.cpu_per_session_min, s && s.cpu_per_session_min, 4)} | ` +
+        `${ratio(perSession(r), s && perSession(s), 1)} | ${ratio(r.cpu_per_session_min, fl && fl.cpu_per_session_min, 4)} | ` +
+        `${ratio(perSession(r), fl && perSession(fl), 1)} |`);
   }
   out.push('');
 }
@@ -101,7 +113,7 @@ if (check) {
         problems.push(`latency ${key}: ${JSON.stringify(p)}`);
     }
   }
-  for (const [name, list] of [['geminilive', ours], ['genai-sdk', sdk]]) {
+  for (const [name, list] of Object.entries(byImpl)) {
     if (list.length === 0)
       problems.push(`no ${name} scale result`);
     for (const r of list) {

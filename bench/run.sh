@@ -5,14 +5,16 @@
 #
 # Builds BUILDDIR (default build-bench, release) if needed, then runs on this
 # machine, in one go: the added latency (bench-latency), the scale runs of
-# geminilive (bench-scale) and of the official @google/genai SDK
-# (bench/sdk_driver.mjs) for N = 1 10 100 500 2000 sessions, and prints the
-# results as the Markdown tables of docs/performance.md. Raw JSON lines go to
-# BUILDDIR/bench-results/results.jsonl.
+# geminilive (bench-scale), of the libsoup floor under it (bench-floor: the
+# same workload with no GStreamer and no geminilive) and of the official
+# @google/genai SDK (bench/sdk_driver.mjs) for N = 1 10 100 500 2000
+# sessions, and prints the results as the Markdown tables of
+# docs/performance.md. Raw JSON lines go to BUILDDIR/bench-results/results.jsonl.
 # --smoke: N=2 for a few seconds, then checks the output is complete and
 # sane (no timing assertions); this is the meson test 'bench-smoke'.
 # Environment: BENCH_LEVELS ("1 10 100 500 2000"), BENCH_SECONDS (window for
-# N <= 100, default 20), BENCH_BIG_SECONDS (N > 100, default 15).
+# N <= 100, default 20), BENCH_BIG_SECONDS (N > 100, default 15),
+# BENCH_FLOOR=0 skips bench-floor (not with --smoke, which checks its row).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,7 +27,10 @@ if [ ! -x "$build/bench/bench-scale" ] && [ $smoke = 0 ]; then
   [ -f "$build/build.ninja" ] || meson setup "$build" "$src" -Dbuildtype=release >/dev/null
 fi
 if [ $smoke = 0 ]; then ninja -C "$build" >/dev/null; fi
-for exe in bench-scale bench-peer bench-latency; do
+floor=1
+if [ "${BENCH_FLOOR:-1}" = 0 ] && [ $smoke = 0 ]; then floor=0; fi
+exes="bench-scale bench-peer bench-latency"; [ $floor = 1 ] && exes="$exes bench-floor"
+for exe in $exes; do
   [ -x "$build/bench/$exe" ] || { echo "run.sh: $build/bench/$exe is missing: build first" >&2; exit 1; }
 done
 
@@ -77,6 +82,11 @@ for n in $levels; do
   echo "== geminilive, N=$n, ${s} s" >&2
   timeout 600 "$build/bench/bench-scale" --peer "$build/bench/bench-peer" --sessions "$n" \
       --seconds "$s" --warmup $warmup >> "$results" || status=1
+  if [ $floor = 1 ]; then
+    echo "== libsoup floor, N=$n, ${s} s" >&2
+    timeout 600 "$build/bench/bench-floor" --peer "$build/bench/bench-peer" --sessions "$n" \
+        --seconds "$s" --warmup $warmup >> "$results" || status=1
+  fi
   if [ $have_node = 1 ]; then
     echo "== @google/genai, N=$n, ${s} s" >&2
     timeout 600 node --max-old-space-size=8192 "$here/sdk_driver.mjs" --peer "$build/bench/bench-peer" \
@@ -90,7 +100,8 @@ if [ $have_node = 1 ]; then
 else
   cat "$results"
   if [ $smoke = 1 ]; then
-    grep -q '"impl":"geminilive"' "$results" && grep -q '"impl":"latency"' "$results" || status=1
+    grep -q '"impl":"geminilive"' "$results" && grep -q '"impl":"latency"' "$results" \
+      && grep -q '"impl":"libsoup-floor"' "$results" || status=1
   fi
 fi
 exit $status
