@@ -105,7 +105,6 @@ post_usage (GstGeminiLive *self, const gemlive::UsageMetadata &usage)
   gst_gemini_live_post (self, s);
 }
 
-/* serverContent.interrupted: drop what is queued, flush what is downstream. */
 /* A copy into memory from GStreamer's allocator, not a GstMemory wrapped
  * around the decoded GBytes: each element's src task frees what it pushes,
  * and GLib 2.74 keeps a per-thread cache of freed slices of every size a
@@ -121,13 +120,18 @@ copy_to_gst_memory (GBytes *pcm)
   const void *data = g_bytes_get_data (pcm, &size);
   GstMemory *memory = gst_allocator_alloc (nullptr, size, nullptr);
   GstMapInfo map;
-  if (gst_memory_map (memory, &map, GST_MAP_WRITE)) {
-    memcpy (map.data, data, size);
-    gst_memory_unmap (memory, &map);
+  if (!gst_memory_map (memory, &map, GST_MAP_WRITE)) {
+    /* Not reached with system memory; a wrapped copy plays the same. */
+    gst_memory_unref (memory);
+    gpointer copy = g_memdup2 (data, size);
+    return gst_memory_new_wrapped (GstMemoryFlags (0), copy, size, 0, size, copy, g_free);
   }
+  memcpy (map.data, data, size);
+  gst_memory_unmap (memory, &map);
   return memory;
 }
 
+/* serverContent.interrupted: drop what is queued, flush what is downstream. */
 static void
 barge_in (GstGeminiLive *self)
 {

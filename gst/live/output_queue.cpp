@@ -24,10 +24,23 @@ OutputItem::operator= (OutputItem &&other) noexcept
 }
 
 void
+OutputQueue::grow ()
+{
+  std::vector<OutputItem> bigger (ring_.empty () ? 8 : ring_.size () * 2);
+  for (size_t i = 0; i < count_; i++)
+    bigger[i] = std::move (at (i));
+  ring_.swap (bigger);
+  head_ = 0;
+}
+
+void
 OutputQueue::push (OutputItem item)
 {
   std::lock_guard<std::mutex> guard (lock_);
-  items_.push_back (std::move (item));
+  if (count_ == ring_.size ())
+    grow ();
+  at (count_) = std::move (item);
+  count_++;
   cond_.notify_all ();
 }
 
@@ -36,13 +49,14 @@ OutputQueue::pop (OutputItem &out, gint64 timeout_us)
 {
   std::unique_lock<std::mutex> lock (lock_);
   cond_.wait_for (lock, std::chrono::microseconds (timeout_us),
-      [this] { return flushing_ || !items_.empty (); });
+      [this] { return flushing_ || count_ > 0; });
   if (flushing_)
     return PopResult::FLUSHING;
-  if (items_.empty ())
+  if (count_ == 0)
     return PopResult::TIMEOUT;
-  out = std::move (items_.front ());
-  items_.pop_front ();
+  out = std::move (at (0));
+  head_ = (head_ + 1) % ring_.size ();
+  count_--;
   return PopResult::ITEM;
 }
 
@@ -51,16 +65,15 @@ OutputQueue::drop_audio ()
 {
   std::lock_guard<std::mutex> guard (lock_);
   size_t bytes = 0;
-  std::deque<OutputItem> kept;
-  for (auto &item : items_) {
+  size_t kept = 0;
+  for (size_t i = 0; i < count_; i++) {
+    OutputItem item = std::move (at (i));
     if (item.kind == OutputItem::Kind::AUDIO)
       bytes += item.memory->size;
-    else if (item.kind == OutputItem::Kind::TEXT)
-      continue;  /* the transcript of audio that will not play */
-    else
-      kept.push_back (std::move (item));
+    else if (item.kind != OutputItem::Kind::TEXT)  /* text: the transcript of audio that will not play */
+      at (kept++) = std::move (item);
   }
-  items_.swap (kept);
+  count_ = kept;
   return bytes;
 }
 
@@ -76,7 +89,9 @@ void
 OutputQueue::clear ()
 {
   std::lock_guard<std::mutex> guard (lock_);
-  items_.clear ();
+  for (size_t i = 0; i < count_; i++)
+    at (i) = OutputItem ();
+  count_ = 0;
 }
 
 size_t
@@ -84,9 +99,9 @@ OutputQueue::queued_audio_bytes () const
 {
   std::lock_guard<std::mutex> guard (lock_);
   size_t bytes = 0;
-  for (const auto &item : items_)
-    if (item.kind == OutputItem::Kind::AUDIO)
-      bytes += item.memory->size;
+  for (size_t i = 0; i < count_; i++)
+    if (at (i).kind == OutputItem::Kind::AUDIO)
+      bytes += at (i).memory->size;
   return bytes;
 }
 

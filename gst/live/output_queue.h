@@ -11,8 +11,8 @@
 #include <gst/gst.h>
 
 #include <condition_variable>
-#include <deque>
 #include <mutex>
+#include <vector>
 
 namespace gemlive {
 
@@ -72,9 +72,19 @@ public:
   size_t queued_audio_bytes () const;
 
 private:
+  /* A ring that only grows, not a std::deque: a deque frees a 512-byte
+   * node every 21 items on the popping thread (the src task) and allocates
+   * new ones on the pushing thread (the network thread), and glibc keeps up
+   * to 7 such freed chunks in each popping thread's cache for good. */
+  OutputItem &at (size_t i) { return ring_[(head_ + i) % ring_.size ()]; }
+  const OutputItem &at (size_t i) const { return ring_[(head_ + i) % ring_.size ()]; }
+  void grow ();
+
   mutable std::mutex lock_;
   std::condition_variable cond_;
-  std::deque<OutputItem> items_;
+  std::vector<OutputItem> ring_;
+  size_t head_ = 0;
+  size_t count_ = 0;
   bool flushing_ = true;
 };
 

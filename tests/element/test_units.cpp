@@ -149,6 +149,43 @@ GST_START_TEST (output_queue_drops_only_audio_and_unblocks_on_flushing)
 }
 GST_END_TEST;
 
+/* Items come out in the order they went in across wrap-around and growth,
+ * and a barge-in keeps every control item, in order, wherever it sits. */
+GST_START_TEST (output_queue_keeps_order_across_wrap_and_growth)
+{
+  OutputQueue queue;
+  queue.set_flushing (false);
+  OutputItem item;
+  gsize next_in = 1, next_out = 1;
+  for (int round = 0; round < 50; round++) {
+    for (int i = 0; i < round % 13 + 1; i++)
+      queue.push (audio (next_in++));
+    for (int i = 0; i < round % 7 + 1 && next_out < next_in; i++) {
+      ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+      ck_assert_uint_eq (item.memory->size, next_out++);
+    }
+  }
+  gsize queued = 0;
+  for (gsize size = next_out; size < next_in; size++)
+    queued += size;
+  ck_assert_uint_eq (queue.queued_audio_bytes (), queued);
+
+  queue.push (OutputItem (OutputItem::Kind::FLUSH_STOP));
+  queue.push (OutputItem (OutputItem::Kind::TEXT, gst_buffer_new ()));
+  queue.push (audio (3));
+  queue.push (OutputItem (OutputItem::Kind::EOS));
+  ck_assert_uint_eq (queue.drop_audio (), queued + 3);
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+  ck_assert (item.kind == OutputItem::Kind::FLUSH_STOP);
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+  ck_assert (item.kind == OutputItem::Kind::EOS);
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::TIMEOUT);
+  queue.push (audio (9));
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+  ck_assert_uint_eq (item.memory->size, 9);
+}
+GST_END_TEST;
+
 static Suite *
 geminilive_units_suite (void)
 {
@@ -162,6 +199,7 @@ geminilive_units_suite (void)
   tcase_add_test (tc, timeline_restarts_with_discont_after_underrun_and_new_reply);
   tcase_add_test (tc, timeline_without_clock_continues_from_zero);
   tcase_add_test (tc, output_queue_drops_only_audio_and_unblocks_on_flushing);
+  tcase_add_test (tc, output_queue_keeps_order_across_wrap_and_growth);
   return s;
 }
 
