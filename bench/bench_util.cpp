@@ -141,4 +141,70 @@ json_escape (const std::string &text)
   return out;
 }
 
+bool
+parse_scale_options (int &argc, char **&argv, ScaleOptions &o, const char *program,
+    const char *summary, GOptionGroup *extra_group)
+{
+  GOptionEntry entries[] = {
+    {"sessions", 'n', 0, G_OPTION_ARG_INT, &o.sessions, "Concurrent sessions", "N"},
+    {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &o.seconds, "Measurement window", "S"},
+    {"warmup", 0, 0, G_OPTION_ARG_DOUBLE, &o.warmup, "Streaming before the window", "S"},
+    {"out-chunk-ms", 0, 0, G_OPTION_ARG_INT, &o.out_chunk_ms, "Reply audio per frame", "MS"},
+    {"lead-ms", 0, 0, G_OPTION_ARG_INT, &o.lead_ms, "Peer's lead over real time", "MS"},
+    {"peer", 0, 0, G_OPTION_ARG_FILENAME, &o.peer, "Path of bench-peer", "PATH"},
+    {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+  };
+  GOptionContext *context = g_option_context_new (summary);
+  g_option_context_add_main_entries (context, entries, nullptr);
+  if (extra_group)
+    g_option_context_add_group (context, extra_group);
+  GError *error = nullptr;
+  bool ok = g_option_context_parse (context, &argc, &argv, &error);
+  g_option_context_free (context);
+  if (!ok) {
+    g_printerr ("%s: %s\n", program, error->message);
+    g_clear_error (&error);
+    return false;
+  }
+  if (!o.peer || o.sessions < 1 || o.sessions > 100000 || o.seconds <= 0 || o.warmup < 0
+      || o.out_chunk_ms < 10) {
+    g_printerr ("%s: needs --peer PATH, --sessions >= 1, --seconds > 0, --out-chunk-ms >= 10\n",
+        program);
+    return false;
+  }
+  return true;
+}
+
+void
+sleep_s (double seconds)
+{
+  g_usleep ((gulong) (seconds * G_USEC_PER_SEC));
+}
+
+WindowReading
+measure_window (double seconds)
+{
+  WindowReading reading;
+  double cpu0 = process_cpu_seconds ();
+  gint64 t0 = now_ns ();
+  sleep_s (seconds);
+  reading.cpu_s = process_cpu_seconds () - cpu0;
+  reading.window_s = (now_ns () - t0) / 1e9;
+  reading.threads = proc_status_value ("Threads");
+  reading.rss_kb = proc_status_value ("VmRSS");
+  return reading;
+}
+
+guint64
+expected_output_samples (double window_s)
+{
+  return (guint64) (window_s * 24000);
+}
+
+guint64
+output_tolerance (int out_chunk_ms, guint64 expected)
+{
+  return (guint64) out_chunk_ms * 24 * 2 + expected / 50;
+}
+
 }  // namespace bench

@@ -40,14 +40,9 @@
 namespace {
 
 constexpr int INPUT_RATE = 16000;
-constexpr int OUTPUT_RATE = 24000;
 constexpr unsigned FRAME_MS = 40;
 constexpr size_t FRAME_SAMPLES = INPUT_RATE * FRAME_MS / 1000;
 constexpr gint64 FRAME_NS = FRAME_MS * G_GINT64_CONSTANT (1000000);
-constexpr size_t CONNECT_BATCH = 100;
-/* bench-scale's policy: a client that needs longer for 100 handshakes is
- * saturated, and the level is reported as not reached. */
-constexpr gint64 CONNECT_TIMEOUT_S = 30;
 constexpr guint64 MAX_INCOMING_PAYLOAD = 16 * 1024 * 1024;
 
 /* What geminilive requests with its defaults (gemini-api backend, v1beta);
@@ -65,16 +60,6 @@ constexpr const char INPUT_PREFIX[] =
 constexpr const char INPUT_SUFFIX[] = "\"}}}";
 constexpr const char DATA_KEY[] = "\"data\":\"";
 constexpr const char SETUP_COMPLETE_KEY[] = "\"setupComplete\"";
-
-struct Options {
-  int sessions = 2;
-  double seconds = 5;
-  double warmup = 2;
-  int out_chunk_ms = 100;
-  int lead_ms = 200;
-  gchar *peer = nullptr;
-  ~Options () { g_free (peer); }
-};
 
 /* The network thread: a private GMainContext, thread-default on that thread
  * before anything binds to it (libsoup 3 ties a session to the
@@ -388,50 +373,14 @@ private:
   std::atomic<gint64> max_lag_ns_ {0};
 };
 
-bool
-parse_options (int &argc, char **&argv, Options &o)
-{
-  GOptionEntry entries[] = {
-    {"sessions", 'n', 0, G_OPTION_ARG_INT, &o.sessions, "Concurrent sessions", "N"},
-    {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &o.seconds, "Measurement window", "S"},
-    {"warmup", 0, 0, G_OPTION_ARG_DOUBLE, &o.warmup, "Streaming before the window", "S"},
-    {"out-chunk-ms", 0, 0, G_OPTION_ARG_INT, &o.out_chunk_ms, "Reply audio per frame", "MS"},
-    {"lead-ms", 0, 0, G_OPTION_ARG_INT, &o.lead_ms, "Peer's lead over real time", "MS"},
-    {"peer", 0, 0, G_OPTION_ARG_FILENAME, &o.peer, "Path of bench-peer", "PATH"},
-    {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
-  };
-  GOptionContext *context = g_option_context_new ("- libsoup floor under geminilive sessions");
-  g_option_context_add_main_entries (context, entries, nullptr);
-  GError *error = nullptr;
-  bool ok = g_option_context_parse (context, &argc, &argv, &error);
-  g_option_context_free (context);
-  if (!ok) {
-    g_printerr ("bench-floor: %s\n", error->message);
-    g_clear_error (&error);
-    return false;
-  }
-  if (!o.peer || o.sessions < 1 || o.sessions > 100000 || o.seconds <= 0 || o.warmup < 0
-      || o.out_chunk_ms < 10) {
-    g_printerr ("bench-floor: needs --peer PATH, --sessions >= 1, --seconds > 0, "
-        "--out-chunk-ms >= 10\n");
-    return false;
-  }
-  return true;
-}
-
-void
-sleep_s (double seconds)
-{
-  g_usleep ((gulong) (seconds * G_USEC_PER_SEC));
-}
-
 }  // namespace
 
 int
 main (int argc, char **argv)
 {
-  Options o;
-  if (!parse_options (argc, argv, o))
+  bench::ScaleOptions o;
+  if (!bench::parse_scale_options (argc, argv, o, "bench-floor",
+          "- libsoup floor under geminilive sessions"))
     return 2;
 
   bench::PeerProcess peer;
@@ -451,10 +400,10 @@ main (int argc, char **argv)
 
   std::string setup_failure;
   gint64 setup_start = bench::now_ns ();
-  for (size_t i = 0; i < floor.size () && setup_failure.empty (); i += CONNECT_BATCH) {
-    size_t batch_end = std::min (floor.size (), i + CONNECT_BATCH);
+  for (size_t i = 0; i < floor.size () && setup_failure.empty (); i += bench::CONNECT_BATCH) {
+    size_t batch_end = std::min (floor.size (), i + bench::CONNECT_BATCH);
     floor.connect (i, batch_end);
-    gint64 deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time () + bench::CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
     for (size_t j = i; j < batch_end; j++) {
       const Session &s = floor.session (j);
       while (!s.connected.load () && !s.failed.load () && g_get_monotonic_time () < deadline)
@@ -473,7 +422,7 @@ main (int argc, char **argv)
       setup_s, setup_failure.empty () ? "" : "; first failure: ", setup_failure.c_str ());
 
   floor.start_feeding ();
-  sleep_s (o.warmup);
+  bench::sleep_s (o.warmup);
 
   auto snapshot = [&] () {
     std::vector<guint64> samples;
@@ -482,18 +431,12 @@ main (int argc, char **argv)
     return samples;
   };
   auto before = snapshot ();
-  double cpu0 = bench::process_cpu_seconds ();
-  gint64 t0 = bench::now_ns ();
-  sleep_s (o.seconds);
-  double cpu1 = bench::process_cpu_seconds ();
-  gint64 t1 = bench::now_ns ();
+  bench::WindowReading reading = bench::measure_window (o.seconds);
   auto after = snapshot ();
-  long threads = bench::proc_status_value ("Threads");
-  long rss_kb = bench::proc_status_value ("VmRSS");
 
   floor.stop_feeding ();
   /* bench-scale's pause: the last frames reach the peer before it reports. */
-  sleep_s (1.5);
+  bench::sleep_s (1.5);
   long hwm_kb = bench::proc_status_value ("VmHWM");
   guint64 pushed_samples = floor.ticks () * FRAME_SAMPLES;
 
@@ -515,10 +458,9 @@ main (int argc, char **argv)
   if (peer_report.empty ())
     g_printerr ("bench-floor: %s\n", error.c_str ());
 
-  double window_s = (t1 - t0) / 1e9;
-  guint64 expected = (guint64) (window_s * OUTPUT_RATE);
-  /* bench-scale's tolerance: 100 ms frames make a window's count jitter. */
-  guint64 tolerance = (guint64) o.out_chunk_ms * (OUTPUT_RATE / 1000) * 2 + expected / 50;
+  double window_s = reading.window_s;
+  guint64 expected = bench::expected_output_samples (window_s);
+  guint64 tolerance = bench::output_tolerance (o.out_chunk_ms, expected);
   size_t out_ok = 0;
   guint64 min_samples = after.empty () ? 0 : G_MAXUINT64;
   for (size_t i = 0; i < after.size (); i++) {
@@ -527,7 +469,7 @@ main (int argc, char **argv)
     if (got + tolerance >= expected)
       out_ok++;
   }
-  double cpu = cpu1 - cpu0;
+  double cpu = reading.cpu_s;
   double per_session_min = connected ? cpu / ((double) connected * window_s / 60.0) : 0;
 
   g_printerr ("bench-floor: N=%zu window %.1f s: %.3f CPU-s = %.4f CPU-s per session-minute; "
@@ -545,7 +487,7 @@ main (int argc, char **argv)
       G_GUINT64_FORMAT ",\"feeder_max_lag_ms\":%.1f,\"feeder_refused\":%" G_GUINT64_FORMAT ","
       "\"failed_sessions\":%zu,\"teardown_s\":%.2f,\"error\":\"%s\",\"peer\":%s}\n",
       o.sessions, connected, setup_s, setup_cpu, window_s, cpu, per_session_min, base_hwm_kb,
-      hwm_kb, rss_kb, threads, expected, min_samples, out_ok, pushed_samples,
+      hwm_kb, reading.rss_kb, reading.threads, expected, min_samples, out_ok, pushed_samples,
       floor.late_ticks (), floor.max_lag_ms (), floor.refused (), failed_sessions, teardown_s,
       bench::json_escape (!setup_failure.empty () ? setup_failure : first_error).c_str (),
       peer_report.empty () ? "null" : peer_report.c_str ());

@@ -33,19 +33,6 @@ namespace {
 
 constexpr unsigned FEED_MS = 20;
 constexpr size_t FEED_SAMPLES = ClientPipeline::INPUT_RATE * FEED_MS / 1000;
-constexpr size_t CONNECT_BATCH = 100;
-/* Per batch: a client that needs longer than this to finish 100 handshakes
- * is saturated, and the level is reported as not reached. */
-constexpr gint64 CONNECT_TIMEOUT_S = 30;
-
-struct Options {
-  int sessions = 2;
-  double seconds = 5;
-  double warmup = 2;
-  int out_chunk_ms = 100;
-  int lead_ms = 200;
-  gchar *peer = nullptr;
-};
 
 /* One thread pushes every session's microphone buffers, paced on absolute
  * deadlines so a slow tick does not shift the ones after it. */
@@ -102,51 +89,14 @@ private:
   std::atomic<gint64> max_lag_ns_ {0};
 };
 
-bool
-parse_options (int &argc, char **&argv, Options &o)
-{
-  GOptionEntry entries[] = {
-    {"sessions", 'n', 0, G_OPTION_ARG_INT, &o.sessions, "Concurrent sessions", "N"},
-    {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &o.seconds, "Measurement window", "S"},
-    {"warmup", 0, 0, G_OPTION_ARG_DOUBLE, &o.warmup, "Streaming before the window", "S"},
-    {"out-chunk-ms", 0, 0, G_OPTION_ARG_INT, &o.out_chunk_ms, "Reply audio per frame", "MS"},
-    {"lead-ms", 0, 0, G_OPTION_ARG_INT, &o.lead_ms, "Peer's lead over real time", "MS"},
-    {"peer", 0, 0, G_OPTION_ARG_FILENAME, &o.peer, "Path of bench-peer", "PATH"},
-    {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
-  };
-  GOptionContext *context = g_option_context_new ("- geminilive sessions per core");
-  g_option_context_add_main_entries (context, entries, nullptr);
-  g_option_context_add_group (context, gst_init_get_option_group ());
-  GError *error = nullptr;
-  bool ok = g_option_context_parse (context, &argc, &argv, &error);
-  g_option_context_free (context);
-  if (!ok) {
-    g_printerr ("bench-scale: %s\n", error->message);
-    g_clear_error (&error);
-    return false;
-  }
-  if (!o.peer || o.sessions < 1 || o.sessions > 100000 || o.seconds <= 0 || o.warmup < 0
-      || o.out_chunk_ms < 10) {
-    g_printerr ("bench-scale: needs --peer PATH, --sessions >= 1, --seconds > 0, "
-        "--out-chunk-ms >= 10\n");
-    return false;
-  }
-  return true;
-}
-
-void
-sleep_s (double seconds)
-{
-  g_usleep ((gulong) (seconds * G_USEC_PER_SEC));
-}
-
 }  // namespace
 
 int
 main (int argc, char **argv)
 {
-  Options o;
-  if (!parse_options (argc, argv, o))
+  bench::ScaleOptions o;
+  if (!bench::parse_scale_options (argc, argv, o, "bench-scale", "- geminilive sessions per core",
+          gst_init_get_option_group ()))
     return 2;
   gst_init (nullptr, nullptr);
 
@@ -172,8 +122,8 @@ main (int argc, char **argv)
   std::vector<std::unique_ptr<ClientPipeline>> clients;
   std::string setup_failure;
   gint64 setup_start = bench::now_ns ();
-  for (int i = 0; i < o.sessions && setup_failure.empty (); i += (int) CONNECT_BATCH) {
-    size_t batch_end = std::min ((size_t) o.sessions, (size_t) i + CONNECT_BATCH);
+  for (int i = 0; i < o.sessions && setup_failure.empty (); i += (int) bench::CONNECT_BATCH) {
+    size_t batch_end = std::min ((size_t) o.sessions, (size_t) i + bench::CONNECT_BATCH);
     for (size_t j = (size_t) i; j < batch_end; j++) {
       clients.push_back (std::make_unique<ClientPipeline> (peer.url (), true));
       if (!clients.back ()->play (error)) {
@@ -182,7 +132,7 @@ main (int argc, char **argv)
         break;
       }
     }
-    gint64 deadline = g_get_monotonic_time () + CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
+    gint64 deadline = g_get_monotonic_time () + bench::CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
     for (size_t j = (size_t) i; j < clients.size (); j++) {
       while (!clients[j]->connected () && !clients[j]->failed ()
           && g_get_monotonic_time () < deadline)
@@ -202,7 +152,7 @@ main (int argc, char **argv)
 
   Feeder feeder (clients);
   feeder.start ();
-  sleep_s (o.warmup);
+  bench::sleep_s (o.warmup);
 
   struct Snapshot {
     guint64 samples, late, underruns;
@@ -215,18 +165,12 @@ main (int argc, char **argv)
     return s;
   };
   auto before = snapshot ();
-  double cpu0 = bench::process_cpu_seconds ();
-  gint64 t0 = bench::now_ns ();
-  sleep_s (o.seconds);
-  double cpu1 = bench::process_cpu_seconds ();
-  gint64 t1 = bench::now_ns ();
+  bench::WindowReading reading = bench::measure_window (o.seconds);
   auto after = snapshot ();
-  long threads = bench::proc_status_value ("Threads");
-  long rss_kb = bench::proc_status_value ("VmRSS");
 
   feeder.stop ();
   /* Let the last partial chunks (40 ms deadline) and queued frames go out. */
-  sleep_s (1.5);
+  bench::sleep_s (1.5);
   long hwm_kb = bench::proc_status_value ("VmHWM");
   guint64 pushed_samples = feeder.ticks () * FEED_SAMPLES;
 
@@ -246,10 +190,9 @@ main (int argc, char **argv)
   if (peer_report.empty ())
     g_printerr ("bench-scale: %s\n", error.c_str ());
 
-  double window_s = (t1 - t0) / 1e9;
-  guint64 expected = (guint64) (window_s * 24000);
-  /* Arrival in 100 ms frames makes a window's count jitter by a frame or two. */
-  guint64 tolerance = (guint64) o.out_chunk_ms * 24 * 2 + expected / 50;
+  double window_s = reading.window_s;
+  guint64 expected = bench::expected_output_samples (window_s);
+  guint64 tolerance = bench::output_tolerance (o.out_chunk_ms, expected);
   size_t out_ok = 0;
   guint64 late = 0, underruns = 0, min_samples = G_MAXUINT64;
   for (size_t i = 0; i < after.size (); i++) {
@@ -263,7 +206,7 @@ main (int argc, char **argv)
   }
   if (after.empty ())
     min_samples = 0;
-  double cpu = cpu1 - cpu0;
+  double cpu = reading.cpu_s;
   double per_session_min = connected ? cpu / ((double) connected * window_s / 60.0) : 0;
 
   g_printerr ("bench-scale: N=%zu window %.1f s: %.3f CPU-s = %.4f CPU-s per session-minute; "
@@ -283,12 +226,11 @@ main (int argc, char **argv)
       G_GUINT64_FORMAT ",\"feeder_max_lag_ms\":%.1f,\"feeder_refused\":%" G_GUINT64_FORMAT ","
       "\"failed_sessions\":%zu,\"teardown_s\":%.2f,\"error\":\"%s\",\"peer\":%s}\n",
       o.sessions, connected, setup_s, setup_cpu, window_s, cpu, per_session_min, base_hwm_kb,
-      hwm_kb, rss_kb, threads, expected, min_samples, out_ok, late, underruns, pushed_samples,
+      hwm_kb, reading.rss_kb, reading.threads, expected, min_samples, out_ok, late, underruns, pushed_samples,
       feeder.late_ticks (), feeder.max_lag_ms (), feeder.refused (), failed_sessions,
       teardown_s,
       bench::json_escape (!setup_failure.empty () ? setup_failure : first_error).c_str (),
       peer_report.empty () ? "null" : peer_report.c_str ());
   fflush (stdout);
-  g_free (o.peer);
   return connected == (size_t) o.sessions ? 0 : 1;
 }
