@@ -22,7 +22,6 @@
  */
 #include "live/protocol_decode.h"
 
-#include <array>
 #include <cstring>
 #include <vector>
 
@@ -139,15 +138,6 @@ take_inline_audio (FrameCursor &cursor, int *rate, AudioPart *part)
   *part = AudioPart {data, data_length};
   return true;
 }
-
-/* The 64 characters of the standard base64 alphabet ('=' is not one). */
-constexpr std::array<bool, 256> BASE64_ALPHABET = [] {
-  std::array<bool, 256> table {};
-  for (int c = 0; c < 256; c++)
-    table[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '+' || c == '/';
-  return table;
-}();
 
 }  // namespace
 
