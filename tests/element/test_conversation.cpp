@@ -82,6 +82,21 @@ check_audio_chunks (const LocalServer &server, int rate)
   }
 }
 
+/* Plays until EOS (and, if asked, until geminilive/usage, which comes in
+ * the frame after turnComplete and so maybe after EOS), then stops; fails
+ * without the EOS. */
+static void
+play_to_eos (GstElement *pipeline, BusLog &log, bool until_usage = false)
+{
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
+  if (until_usage && log.element_messages ("geminilive/usage").empty ())
+    log.wait (pipeline, is_element_message ("geminilive/usage"), TIMEOUT);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ck_assert_msg (ended, "the pipeline did not end by itself (no EOS); bus:\n%s",
+      log.dump ().c_str ());
+}
+
 GST_START_TEST (round_trip_replies_with_24k_audio_live_timestamps_and_transcripts)
 {
   std::string scenario = write_scenario (
@@ -94,12 +109,7 @@ GST_START_TEST (round_trip_replies_with_24k_audio_live_timestamps_and_transcript
   record.attach (live);
 
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
-  if (log.element_messages ("geminilive/usage").empty ())
-    log.wait (pipeline, is_element_message ("geminilive/usage"), TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (ended, "no EOS; bus:\n%s", log.dump ().c_str ());
+  play_to_eos (pipeline, log, true);
 
   GstCaps *expected = gst_caps_from_string (
       "audio/x-raw, format=S16LE, layout=interleaved, channels=1, rate=24000");
@@ -145,10 +155,7 @@ GST_START_TEST (input_at_48k_is_sent_as_rate_48000_in_chunks_of_at_most_50ms)
   GstElement *pipeline = launch (conversation_pipeline (server, "question-48k.wav", "",
           "fakesink sync=false"));
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (ended, "no EOS; bus:\n%s", log.dump ().c_str ());
+  play_to_eos (pipeline, log);
   check_audio_chunks (server, 48000);
   check_client_frames_conform (server);
   gst_object_unref (pipeline);
@@ -166,10 +173,7 @@ GST_START_TEST (live_20ms_buffers_are_sent_as_whole_40ms_chunks)
       "! geminilive name=live endpoint=" + server.endpoint () + " api-key=test-key "
       "drain-timeout=500 ! fakesink sync=false");
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (ended, "no EOS; bus:\n%s", log.dump ().c_str ());
+  play_to_eos (pipeline, log);
   check_audio_chunks (server, 16000);
 
   auto chunks = recorded_audio_chunks (server.recorded_frames ());
@@ -198,13 +202,7 @@ GST_START_TEST (eos_drain_writes_the_whole_reply_to_a_wav_file)
   GstElement *pipeline = launch (conversation_pipeline (server, "question-16k.wav", "",
           std::string ("wavenc ! filesink location=") + wav_path));
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
-  /* usageMetadata comes in the frame after turnComplete, so maybe after EOS. */
-  if (log.element_messages ("geminilive/usage").empty ())
-    log.wait (pipeline, is_element_message ("geminilive/usage"), TIMEOUT);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  ck_assert_msg (ended, "the pipeline did not end by itself; bus:\n%s", log.dump ().c_str ());
+  play_to_eos (pipeline, log, true);
   ck_assert_msg (!log.has (GST_MESSAGE_WARNING), "drain timed out: %s", log.dump ().c_str ());
 
   gchar *contents = nullptr;
