@@ -73,9 +73,10 @@ main (int argc, char **argv)
       auto r = peer.report ();
       printf ("{\"sessions\":%zu,\"in_samples_min\":%" G_GUINT64_FORMAT
           ",\"in_samples_max\":%" G_GUINT64_FORMAT ",\"in_frames\":%" G_GUINT64_FORMAT
-          ",\"out_samples\":%" G_GUINT64_FORMAT ",\"bad_frames\":%" G_GUINT64_FORMAT "}\n",
+          ",\"out_samples\":%" G_GUINT64_FORMAT ",\"bad_frames\":%" G_GUINT64_FORMAT
+          ",\"compressed_sessions\":%zu}\n",
           r.sessions, r.in_samples_min, r.in_samples_max, r.in_frames, r.out_samples,
-          r.bad_frames);
+          r.bad_frames, r.compressed_sessions);
       fflush (stdout);
     }
   }

@@ -102,6 +102,7 @@ struct PeerServer::Session {
   SoupWebsocketConnection *conn = nullptr;
   bool setup_seen = false;
   bool open = true;
+  bool compressed = false;  /* negotiated permessage-deflate (see listen ()) */
   gint64 start_ns = 0;
   guint64 sent_samples = 0;
   guint64 in_bytes = 0;
@@ -149,6 +150,13 @@ PeerServer::listen (std::string &url, std::string &error)
   /* NULL path: also matches the official SDK's "//ws/..." (build-notes.md). */
   soup_server_add_websocket_handler (server_, nullptr, nullptr, nullptr, on_websocket, this,
       nullptr);
+  /* Every client must decode the same bytes. The official SDK (node's ws)
+   * offers permessage-deflate and SoupServer accepts it by default, while
+   * geminilive and bench-floor do not offer it: with it, the SDK's numbers
+   * were mostly zlib (docs/performance.md, "Correction"). BENCH_PEER_DEFLATE=1
+   * accepts it again, to reproduce that. */
+  if (g_strcmp0 (g_getenv ("BENCH_PEER_DEFLATE"), "1") != 0)
+    soup_server_remove_websocket_extension (server_, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
 
   GError *err = nullptr;
   GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
@@ -193,6 +201,7 @@ PeerServer::on_websocket (SoupServer *, SoupServerMessage *, const char *,
   session->index = self->sessions_.size ();
   session->conn = SOUP_WEBSOCKET_CONNECTION (g_object_ref (conn));
   soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_PAYLOAD);
+  session->compressed = soup_websocket_connection_get_extensions (conn) != nullptr;
   g_signal_connect (conn, "message", G_CALLBACK (on_message), session.get ());
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), session.get ());
   self->sessions_.push_back (std::move (session));
@@ -291,6 +300,7 @@ PeerServer::report () const
     r.in_samples_max = std::max (r.in_samples_max, samples);
     r.in_frames += s->in_frames;
     r.out_samples += s->sent_samples;
+    r.compressed_sessions += s->compressed ? 1 : 0;
     first = false;
   }
   return r;

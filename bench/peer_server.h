@@ -48,6 +48,7 @@ public:
     guint64 in_frames = 0;
     guint64 out_samples = 0;     /* all sessions */
     guint64 bad_frames = 0;      /* first frame not a setup, or frames without audio */
+    size_t compressed_sessions = 0; /* negotiated a WebSocket extension (permessage-deflate) */
   };
   /* Peer thread; t_ns is taken as the frame was handed over by libsoup. */
   using ClientFrameHook = std::function<void (size_t session, const char *data, size_t size,

@@ -31,7 +31,10 @@ const sdk = rows.filter((r) => r.impl === 'genai-sdk');
 // bench-floor: the same workload on bare libsoup + GLib, the least any client
 // on our stack can spend; ours / floor is what the element adds.
 const floor = rows.filter((r) => r.impl === 'libsoup-floor');
-const byImpl = { 'geminilive': ours, 'genai-sdk': sdk, 'libsoup-floor': floor };
+// bench-raw-floor: the same workload without libsoup or GLib's main loop
+// (epoll, its own WebSocket framing): what this machine can do at all.
+const rawFloor = rows.filter((r) => r.impl === 'raw-epoll-floor');
+const byImpl = { 'geminilive': ours, 'genai-sdk': sdk, 'libsoup-floor': floor, 'raw-epoll-floor': rawFloor };
 
 const out = [];
 if (machine) {
@@ -65,14 +68,17 @@ const perExtra = (list, r) => {
 const realTime = (r) => {
   const inLost = r.peer ? r.in_pushed - r.peer.in_samples_min : NaN;
   const late = r.impl === 'geminilive' ? `, late ${r.late_buffers}, underruns ${r.underruns}` : '';
+  // Compressed frames are not the same workload (bench/peer_server.cpp).
+  const compressed = r.peer && r.peer.compressed_sessions > 0
+    ? `; **permessage-deflate on ${r.peer.compressed_sessions} sessions**` : '';
   return `${r.out_ok_sessions}/${r.connected} out${late}; in: ${isFinite(inLost) ? Math.max(0, inLost) : 'n/a'} samples short` +
-      `; feeder late ticks ${r.feeder_late_ticks}`;
+      `; feeder late ticks ${r.feeder_late_ticks}${compressed}`;
 };
-if (ours.length || sdk.length || floor.length) {
+if (ours.length || sdk.length || floor.length || rawFloor.length) {
   out.push('### Scale (each session: 16 kHz in, 24 kHz out, real time)', '',
       '| N | client | connected | window (s) | CPU-s per session-minute | peak RSS (MB) | kB per session | kB per extra session (vs N=1) | threads | kept real time | error |',
       '|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of [...ours, ...sdk, ...floor].sort((a, b) => a.sessions - b.sessions || a.impl.localeCompare(b.impl))) {
+  for (const r of [...ours, ...sdk, ...floor, ...rawFloor].sort((a, b) => a.sessions - b.sessions || a.impl.localeCompare(b.impl))) {
     const list = byImpl[r.impl];
     out.push(`| ${r.sessions} | ${r.impl} | ${r.connected} | ${f(r.window_s)} | ${f(r.cpu_per_session_min, 4)} | ` +
         `${f(r.hwm_kb / 1024)} | ${f(r.connected ? (r.hwm_kb - r.base_hwm_kb) / r.connected : NaN)} | ` +
@@ -83,10 +89,12 @@ if (ours.length || sdk.length || floor.length) {
 if (ours.length && (sdk.length || floor.length)) {
   const perSession = (r) => (r.hwm_kb - r.base_hwm_kb) / r.connected;
   const ratio = (a, b, d) => (b ? `${f(a, d)} / ${f(b, d)} = ${f(a / b, 2)}` : 'n/a');
-  out.push('### geminilive / @google/genai (lower is better for us) and / libsoup floor (what the element adds; 1 at best)', '',
+  out.push('### geminilive / @google/genai (lower is better for us), / libsoup floor (what the element adds; 1 at best), and each floor / the SDK (what the stack allows)', '',
       '| N | CPU per session-minute, ours / theirs | kB per session, ours / theirs | ' +
-      'CPU per session-minute, ours / libsoup floor | kB per session, ours / libsoup floor |',
-      '|---|---|---|---|---|');
+      'CPU per session-minute, ours / libsoup floor | kB per session, ours / libsoup floor | ' +
+      'CPU, libsoup floor / SDK | CPU, raw epoll floor / SDK |',
+      '|---|---|---|---|---|---|---|');
+  const cpu = (list, n) => { const x = list.find((y) => y.sessions === n); return x && x.cpu_per_session_min; };
   for (const r of ours) {
     const s = sdk.find((x) => x.sessions === r.sessions);
     const fl = floor.find((x) => x.sessions === r.sessions);
@@ -94,7 +102,9 @@ if (ours.length && (sdk.length || floor.length)) {
       continue;
     out.push(`| ${r.sessions} | ${ratio(r.cpu_per_session_min, s && s.cpu_per_session_min, 4)} | ` +
         `${ratio(perSession(r), s && perSession(s), 1)} | ${ratio(r.cpu_per_session_min, fl && fl.cpu_per_session_min, 4)} | ` +
-        `${ratio(perSession(r), fl && perSession(fl), 1)} |`);
+        `${ratio(perSession(r), fl && perSession(fl), 1)} | ` +
+        `${ratio(cpu(floor, r.sessions), s && s.cpu_per_session_min, 4)} | ` +
+        `${ratio(cpu(rawFloor, r.sessions), s && s.cpu_per_session_min, 4)} |`);
   }
   out.push('');
 }
@@ -126,7 +136,8 @@ if (check) {
         problems.push(`${where}: bad VmHWM ${r.hwm_kb} (base ${r.base_hwm_kb})`);
       if (!(r.out_min > 0))
         problems.push(`${where}: a session received no audio in the window`);
-      if (!r.peer || r.peer.sessions !== r.sessions || !(r.peer.in_samples_min > 0) || r.peer.bad_frames !== 0)
+      if (!r.peer || r.peer.sessions !== r.sessions || !(r.peer.in_samples_min > 0) || r.peer.bad_frames !== 0 ||
+          r.peer.compressed_sessions !== 0)
         problems.push(`${where}: the peer saw ${JSON.stringify(r.peer)}`);
     }
   }

@@ -5,8 +5,10 @@
 #
 # Builds BUILDDIR (default build-bench, release) if needed, then runs on this
 # machine, in one go: the added latency (bench-latency), the scale runs of
-# geminilive (bench-scale), of the libsoup floor under it (bench-floor: the
-# same workload with no GStreamer and no geminilive) and of the official
+# geminilive (bench-scale), of the two floors under it (bench-floor: the
+# same workload with no GStreamer and no geminilive, on libsoup + GLib;
+# bench-raw-floor: the same without libsoup or GLib's main loop, on epoll and
+# its own WebSocket framing) and of the official
 # @google/genai SDK (bench/sdk_driver.mjs) for N = 1 10 100 500 2000
 # sessions, and prints the results as the Markdown tables of
 # docs/performance.md. Raw JSON lines go to BUILDDIR/bench-results/results.jsonl.
@@ -14,7 +16,9 @@
 # sane (no timing assertions); this is the meson test 'bench-smoke'.
 # Environment: BENCH_LEVELS ("1 10 100 500 2000"), BENCH_SECONDS (window for
 # N <= 100, default 20), BENCH_BIG_SECONDS (N > 100, default 15),
-# BENCH_FLOOR=0 skips bench-floor (not with --smoke, which checks its row).
+# BENCH_FLOOR=0 skips both floors (not with --smoke, which checks their rows).
+# BENCH_PEER_DEFLATE=1 lets the peer accept permessage-deflate (the SDK then
+# decodes compressed frames, the others do not: not a like-for-like run).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -29,7 +33,7 @@ fi
 if [ $smoke = 0 ]; then ninja -C "$build" >/dev/null; fi
 floor=1
 if [ "${BENCH_FLOOR:-1}" = 0 ] && [ $smoke = 0 ]; then floor=0; fi
-exes="bench-scale bench-peer bench-latency"; [ $floor = 1 ] && exes="$exes bench-floor"
+exes="bench-scale bench-peer bench-latency"; [ $floor = 1 ] && exes="$exes bench-floor bench-raw-floor"
 for exe in $exes; do
   [ -x "$build/bench/$exe" ] || { echo "run.sh: $build/bench/$exe is missing: build first" >&2; exit 1; }
 done
@@ -86,6 +90,9 @@ for n in $levels; do
     echo "== libsoup floor, N=$n, ${s} s" >&2
     timeout 600 "$build/bench/bench-floor" --peer "$build/bench/bench-peer" --sessions "$n" \
         --seconds "$s" --warmup $warmup >> "$results" || status=1
+    echo "== raw epoll floor, N=$n, ${s} s" >&2
+    timeout 600 "$build/bench/bench-raw-floor" --peer "$build/bench/bench-peer" --sessions "$n" \
+        --seconds "$s" --warmup $warmup >> "$results" || status=1
   fi
   if [ $have_node = 1 ]; then
     echo "== @google/genai, N=$n, ${s} s" >&2
@@ -101,7 +108,8 @@ else
   cat "$results"
   if [ $smoke = 1 ]; then
     grep -q '"impl":"geminilive"' "$results" && grep -q '"impl":"latency"' "$results" \
-      && grep -q '"impl":"libsoup-floor"' "$results" || status=1
+      && grep -q '"impl":"libsoup-floor"' "$results" && grep -q '"impl":"raw-epoll-floor"' "$results" \
+      || status=1
   fi
 fi
 exit $status

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * bench-scale: N geminilive sessions in this one process, each streaming
- * 16 kHz audio in (20 ms buffers, real time) and receiving 24 kHz audio out
+ * 16 kHz audio in (40 ms buffers, real time) and receiving 24 kHz audio out
  * (bench-peer paces it at real time), measured over a fixed window:
  * CPU seconds per session-minute (getrusage of this process only; the peer is
  * a separate process), peak RSS (VmHWM) per session, and whether every
@@ -31,7 +31,12 @@ using bench::ClientPipeline;
 
 namespace {
 
-constexpr unsigned FEED_MS = 20;
+/* One buffer per 40 ms realtimeInput frame, as the SDK driver calls
+ * sendRealtimeInput once per frame and bench-floor sends one: the same number
+ * of hand-overs from the application for every client. (20 ms buffers, a
+ * common microphone setting, cost geminilive about 8 % more CPU here:
+ * docs/performance.md.) */
+constexpr unsigned FEED_MS = 40;
 constexpr size_t FEED_SAMPLES = ClientPipeline::INPUT_RATE * FEED_MS / 1000;
 
 /* One thread pushes every session's microphone buffers, paced on absolute
