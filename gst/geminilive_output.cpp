@@ -15,6 +15,11 @@ using gemlive::OutputQueue;
 
 /* How long the task waits for audio before it covers the silence with a GAP. */
 #define IDLE_GAP_INTERVAL_US (100 * 1000)
+/* Audio of one reply that is already queued when the task pops goes out in
+ * one buffer, up to 200 ms: a wake-up of this task and of the sink per
+ * buffer is most of what a session costs beyond libsoup (docs/performance.md).
+ * Audio that arrives later still goes out at once, so no sample waits. */
+#define MAX_MERGED_OUTPUT_BYTES (GEMINI_LIVE_OUTPUT_RATE * 2 / 5)
 
 static GstClockTime
 current_latency (GstGeminiLive *self)
@@ -108,8 +113,16 @@ push_audio (GstGeminiLive *self, OutputItem &item)
   if (item.reply_start)
     priv->timeline.start_new_reply ();
   GstBuffer *buffer = gst_buffer_new ();
+  size_t bytes = item.memory->size;
   gst_buffer_append_memory (buffer, item.memory);
   item.memory = nullptr;
+  OutputItem more;
+  while (bytes < MAX_MERGED_OUTPUT_BYTES
+      && priv->output.pop_audio_continuation (more, MAX_MERGED_OUTPUT_BYTES - bytes)) {
+    bytes += more.memory->size;
+    gst_buffer_append_memory (buffer, more.memory);
+    more.memory = nullptr;
+  }
 
   guint64 samples = gst_buffer_get_size (buffer) / 2;
   auto stamp = priv->timeline.stamp (samples, gst_gemini_live_running_time (self),

@@ -44,6 +44,14 @@ OutputQueue::push (OutputItem item)
   cond_.notify_all ();
 }
 
+void
+OutputQueue::take_front (OutputItem &out)
+{
+  out = std::move (at (0));
+  head_ = (head_ + 1) % ring_.size ();
+  count_--;
+}
+
 OutputQueue::PopResult
 OutputQueue::pop (OutputItem &out, gint64 timeout_us)
 {
@@ -54,10 +62,21 @@ OutputQueue::pop (OutputItem &out, gint64 timeout_us)
     return PopResult::FLUSHING;
   if (count_ == 0)
     return PopResult::TIMEOUT;
-  out = std::move (at (0));
-  head_ = (head_ + 1) % ring_.size ();
-  count_--;
+  take_front (out);
   return PopResult::ITEM;
+}
+
+bool
+OutputQueue::pop_audio_continuation (OutputItem &out, size_t max_bytes)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  if (flushing_ || count_ == 0)
+    return false;
+  const OutputItem &next = at (0);
+  if (next.kind != OutputItem::Kind::AUDIO || next.reply_start || next.memory->size > max_bytes)
+    return false;
+  take_front (out);
+  return true;
 }
 
 size_t

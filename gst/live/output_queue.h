@@ -65,6 +65,10 @@ public:
   void push (OutputItem item);
   /* Waits up to timeout_us for an item; FLUSHING while set_flushing (true). */
   PopResult pop (OutputItem &out, gint64 timeout_us);
+  /* Without waiting: takes the next item if it is audio that continues the
+   * same reply (not a reply start) and has at most max_bytes; false (and
+   * nothing taken) otherwise, and while flushing. */
+  bool pop_audio_continuation (OutputItem &out, size_t max_bytes);
   /* Drops every queued AUDIO item (barge-in); returns how many bytes went. */
   size_t drop_audio ();
   void set_flushing (bool flushing);
@@ -79,6 +83,7 @@ private:
   OutputItem &at (size_t i) { return ring_[(head_ + i) % ring_.size ()]; }
   const OutputItem &at (size_t i) const { return ring_[(head_ + i) % ring_.size ()]; }
   void grow ();
+  void take_front (OutputItem &out);  /* lock_ held, count_ > 0 */
 
   mutable std::mutex lock_;
   std::condition_variable cond_;

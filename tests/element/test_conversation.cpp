@@ -20,7 +20,9 @@ conversation_pipeline (const LocalServer &server, const std::string &wav,
 }
 
 /* Within one reply (from a DISCONT buffer to the next) every buffer starts
- * where the previous one ended; across the stream timestamps never go back. */
+ * where the previous one ended; across the stream timestamps never go back.
+ * Chunks queued together leave in one buffer of at most 200 ms (the local
+ * server's chunks are 80 ms, so merging never needs more). */
 static void
 check_live_timestamps (const std::vector<SrcRecord::Item> &items)
 {
@@ -34,6 +36,8 @@ check_live_timestamps (const std::vector<SrcRecord::Item> &items)
     buffers++;
     ck_assert_msg (GST_CLOCK_TIME_IS_VALID (item.pts) && GST_CLOCK_TIME_IS_VALID (item.duration),
         "buffer %d has no timestamp", buffers);
+    ck_assert_msg (item.size > 0 && item.size <= 24000 * 2 / 5,
+        "buffer %d carries %" G_GSIZE_FORMAT " bytes (0 or more than 200 ms)", buffers, item.size);
     ck_assert_msg (item.duration == gst_util_uint64_scale (item.size / 2, GST_SECOND, 24000)
         || item.duration + 1 == gst_util_uint64_scale (item.size / 2, GST_SECOND, 24000)
         || item.duration == gst_util_uint64_scale (item.size / 2, GST_SECOND, 24000) + 1,

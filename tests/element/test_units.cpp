@@ -186,6 +186,43 @@ GST_START_TEST (output_queue_keeps_order_across_wrap_and_growth)
 }
 GST_END_TEST;
 
+/* What the src task may put in one buffer: audio of the reply it is pushing,
+ * already queued, within the byte budget; never a new reply, a marker or
+ * anything behind one. */
+GST_START_TEST (output_queue_continuation_stops_at_reply_start_marker_and_budget)
+{
+  OutputQueue queue;
+  queue.set_flushing (false);
+  OutputItem item;
+  ck_assert (!queue.pop_audio_continuation (item, 1000));  /* empty */
+
+  queue.push (audio (100, true));
+  queue.push (audio (200));
+  queue.push (audio (300));
+  queue.push (OutputItem (OutputItem::Kind::TEXT, gst_buffer_new ()));
+  queue.push (audio (400));
+  queue.push (audio (500, true));
+  ck_assert (!queue.pop_audio_continuation (item, 1000));  /* the head starts a reply */
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+  ck_assert_uint_eq (item.memory->size, 100);
+  ck_assert (!queue.pop_audio_continuation (item, 199));   /* over the budget */
+  ck_assert (queue.pop_audio_continuation (item, 200));
+  ck_assert_uint_eq (item.memory->size, 200);
+  ck_assert (queue.pop_audio_continuation (item, 1000));
+  ck_assert_uint_eq (item.memory->size, 300);
+  ck_assert (!queue.pop_audio_continuation (item, 1000));  /* the transcript marker */
+  ck_assert (queue.pop (item, 1000) == OutputQueue::PopResult::ITEM);
+  ck_assert (item.kind == OutputItem::Kind::TEXT);
+  ck_assert (queue.pop_audio_continuation (item, 1000));
+  ck_assert_uint_eq (item.memory->size, 400);
+  ck_assert (!queue.pop_audio_continuation (item, 1000));  /* the next reply */
+  ck_assert_uint_eq (queue.queued_audio_bytes (), 500);
+  queue.set_flushing (true);
+  ck_assert (!queue.pop_audio_continuation (item, 1000));  /* flushing takes nothing */
+  ck_assert_uint_eq (queue.queued_audio_bytes (), 500);
+}
+GST_END_TEST;
+
 static Suite *
 geminilive_units_suite (void)
 {
@@ -200,6 +237,7 @@ geminilive_units_suite (void)
   tcase_add_test (tc, timeline_without_clock_continues_from_zero);
   tcase_add_test (tc, output_queue_drops_only_audio_and_unblocks_on_flushing);
   tcase_add_test (tc, output_queue_keeps_order_across_wrap_and_growth);
+  tcase_add_test (tc, output_queue_continuation_stops_at_reply_start_marker_and_budget);
   return s;
 }
 
