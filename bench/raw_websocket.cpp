@@ -14,23 +14,6 @@ constexpr size_t MAX_UPGRADE_RESPONSE = 8192;
 constexpr char WEBSOCKET_GUID[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 constexpr size_t MAX_CONTROL_PAYLOAD = 125;
 
-/* Sec-WebSocket-Accept for a key: base64 (SHA-1 (key + GUID)). */
-std::string
-accept_for_key (const std::string &key)
-{
-  GChecksum *sha1 = g_checksum_new (G_CHECKSUM_SHA1);
-  std::string input = key + WEBSOCKET_GUID;
-  g_checksum_update (sha1, reinterpret_cast<const guchar *> (input.data ()), (gssize) input.size ());
-  guint8 digest[20];
-  gsize digest_len = sizeof digest;
-  g_checksum_get_digest (sha1, digest, &digest_len);
-  g_checksum_free (sha1);
-  gchar *encoded = g_base64_encode (digest, digest_len);
-  std::string accept (encoded);
-  g_free (encoded);
-  return accept;
-}
-
 /* XOR with the 4-byte key, 8 bytes at a time (the key repeats every 4). */
 void
 mask_in_place (unsigned char *payload, size_t length, const unsigned char key[4])
@@ -75,6 +58,22 @@ with_payload (ServerFrame::Kind kind, const char *data, size_t size)
 }
 
 }  // namespace
+
+std::string
+accept_for_key (const std::string &key)
+{
+  GChecksum *sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  std::string input = key + WEBSOCKET_GUID;
+  g_checksum_update (sha1, reinterpret_cast<const guchar *> (input.data ()), (gssize) input.size ());
+  guint8 digest[20];
+  gsize digest_len = sizeof digest;
+  g_checksum_get_digest (sha1, digest, &digest_len);
+  g_checksum_free (sha1);
+  gchar *encoded = g_base64_encode (digest, digest_len);
+  std::string accept (encoded);
+  g_free (encoded);
+  return accept;
+}
 
 Handshake
 make_handshake (const char *path, const std::string &host_port)

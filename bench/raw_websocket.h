@@ -35,6 +35,8 @@ struct Handshake {
   std::string expected_accept;
 };
 Handshake make_handshake (const char *path, const std::string &host_port);
+/* Sec-WebSocket-Accept for a key: base64 (SHA-1 (key + the RFC's GUID)). */
+std::string accept_for_key (const std::string &key);
 
 enum class UpgradeResult { Incomplete, Accepted, Refused };
 /* Checks the server's answer in data once its whole head is there: 101, the
