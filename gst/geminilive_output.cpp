@@ -17,8 +17,9 @@ using gemlive::OutputQueue;
 #define IDLE_GAP_INTERVAL_US (100 * 1000)
 /* Audio of one reply that is already queued when the task pops goes out in
  * one buffer, up to 200 ms: a wake-up of this task and of the sink per
- * buffer is most of what a session costs beyond libsoup (docs/performance.md).
- * Audio that arrives later still goes out at once, so no sample waits. */
+ * buffer is a large share of what a session costs beyond libsoup
+ * (docs/performance.md). Audio that arrives later still goes out at once,
+ * so no sample waits. */
 #define MAX_MERGED_OUTPUT_BYTES (GEMINI_LIVE_OUTPUT_RATE * 2 / 5)
 
 static GstClockTime
