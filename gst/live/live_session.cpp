@@ -5,11 +5,9 @@
  * One Live API session over a WebSocket.
  *
  * Threads and ownership:
- * - The network thread (NetworkThread, one per process) owns the SoupSession,
- *   the SoupMessage of the handshake, the SoupWebsocketConnection, the
- *   GCancellable and every field of Core marked "network thread". All libsoup
- *   calls happen there (libsoup 3.2 binds a connection to the context it was
- *   created on). Listener callbacks run there too.
+ * - The network thread (NetworkThread, one per process) owns the
+ *   WebSocketConnection and every field of Core marked "network thread".
+ *   Listener callbacks run there too.
  * - Any other thread (a streaming thread, the application) only touches the
  *   outbox (a bounded deque under Core::lock) and arms Core::wake.
  *
@@ -36,9 +34,6 @@
 namespace gemlive {
 
 namespace {
-
-/* Server frames can carry seconds of audio; libsoup's default is 128 KiB. */
-constexpr guint64 MAX_INCOMING_PAYLOAD = 16 * 1024 * 1024;
 
 std::string
 host_port_of (const std::string &url)
@@ -75,102 +70,45 @@ LiveSession::Core::open_connection ()
     return;
   }
   host_port = host_port_of (request.url);
-  message = soup_message_new ("GET", request.url.c_str ());
-  if (!message) {
-    SessionEnd info;
-    info.kind = SessionEnd::Kind::UNREACHABLE;
-    info.detail = "the endpoint URL is not valid";
-    connection_ended (std::move (info));
-    return;
-  }
-  auto headers = soup_message_get_request_headers (message);
-  for (const auto &header : request.headers)
-    soup_message_headers_replace (headers, header.first.c_str (), header.second.c_str ());
+  WebSocketRequest ws_request;
+  ws_request.url = std::move (request.url);
+  ws_request.headers = std::move (request.headers);
   /* A private CA (tls-ca-file) for this handshake only. */
-  if (!apply_tls_ca_file (message, request.tls_ca_file, error)) {
-    SessionEnd info;
-    info.kind = SessionEnd::Kind::REQUEST_FAILED;
-    info.detail = error;
-    g_clear_object (&message);
-    connection_ended (std::move (info));
-    return;
+  GTlsDatabase *private_ca = nullptr;
+  if (!request.tls_ca_file.empty ()) {
+    private_ca = load_private_ca (request.tls_ca_file, error);
+    if (!private_ca) {
+      SessionEnd info;
+      info.kind = SessionEnd::Kind::REQUEST_FAILED;
+      info.detail = error;
+      connection_ended (std::move (info));
+      return;
+    }
   }
+  ws_request.private_ca = private_ca;
 
   setup.resumption_handle = handle;
   sent_handle = !handle.empty ();
   go_away_plan.reset ();
-  last_error.clear ();
-  cancellable = g_cancellable_new ();
   log (LogLevel::INFO, "connecting to " + request.redacted_url
       + (sent_handle ? " (resuming the session)" : ""));
-  soup_session_websocket_connect_async (thread.soup_session (), message, nullptr, nullptr,
-      G_PRIORITY_DEFAULT, cancellable, on_connected,
-      new std::shared_ptr<Core> (shared_from_this ()));
+  conn = std::make_unique<WebSocketConnection> (thread, *this);
+  conn->open (ws_request);
+  g_clear_object (&private_ca);
 }
 
 void
-LiveSession::Core::on_connected (GObject *source, GAsyncResult *result, gpointer data)
+LiveSession::Core::on_open ()
 {
-  auto holder = static_cast<std::shared_ptr<Core> *> (data);
-  std::shared_ptr<Core> self = std::move (*holder);
-  delete holder;
-
-  GError *error = nullptr;
-  SoupWebsocketConnection *conn =
-      soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (self->stopped || self->state != State::CONNECTING) {
-    if (conn)
-      self->thread.retire_connection (conn);
-    g_clear_error (&error);
-    return;
-  }
-  if (!conn) {
-    SessionEnd info;
-    guint status = soup_message_get_status (self->message);
-    info.detail = error ? error->message : "unknown error";
-    if (status != 0 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
-      info.kind = SessionEnd::Kind::HANDSHAKE_REFUSED;
-      info.http_status = status;
-      const char *phrase = soup_message_get_reason_phrase (self->message);
-      info.reason = phrase ? phrase : "";
-    } else {
-      info.kind = SessionEnd::Kind::UNREACHABLE;
-    }
-    g_clear_error (&error);
-    self->connection_ended (std::move (info));
-    return;
-  }
-
-  self->conn = conn;
-  soup_websocket_connection_set_max_incoming_payload_size (conn, MAX_INCOMING_PAYLOAD);
-  /* No keepalive: the service answers pings after 8-30 s, and a client-side
-   * pong timeout kills healthy sessions. A dead peer shows up as a failed
-   * write or a TCP error instead. */
-  soup_websocket_connection_set_keepalive_interval (conn, 0);
-  g_signal_connect (conn, "message", G_CALLBACK (on_message), self.get ());
-  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self.get ());
-  g_signal_connect (conn, "error", G_CALLBACK (on_error), self.get ());
-
-  self->state = State::AWAITING_SETUP;
-  self->log (LogLevel::INFO, "connected to " + self->host_port + ", sending setup");
-  std::string setup = encode_setup (self->setup);
-  soup_websocket_connection_send_text (conn, setup.c_str ());
+  state = State::AWAITING_SETUP;
+  log (LogLevel::INFO, "connected to " + host_port + ", sending setup");
+  conn->send_text (encode_setup (setup));
 }
 
 void
-LiveSession::Core::on_message (SoupWebsocketConnection *c, gint type, GBytes *bytes,
-    gpointer data)
+LiveSession::Core::on_message (const char *data, size_t size)
 {
-  (void) c;
-  (void) type;  /* the service sends binary frames of UTF-8 JSON; text is accepted too */
-  static_cast<Core *> (data)->handle_frame (bytes);
-}
-
-void
-LiveSession::Core::handle_frame (GBytes *bytes)
-{
-  gsize size = 0;
-  auto data = static_cast<const char *> (g_bytes_get_data (bytes, &size));
+  /* The service sends binary frames of UTF-8 JSON; text is accepted too. */
   DecodeResult decoded = decode_server_message (data, size);
   if (!decoded.message) {
     unparsable++;
@@ -219,6 +157,14 @@ LiveSession::Core::handle_frame (GBytes *bytes)
 }
 
 void
+LiveSession::Core::on_end (SessionEnd end)
+{
+  if (end.kind == SessionEnd::Kind::CLOSED && !end.detail.empty ())
+    log (LogLevel::WARNING, "WebSocket error: " + end.detail);
+  connection_ended (std::move (end));
+}
+
+void
 LiveSession::Core::setup_completed ()
 {
   state = State::READY;
@@ -262,7 +208,7 @@ LiveSession::Core::flush_outbox ()
     listener.on_input_dropped (dropped_now - dropped_reported, options.max_pending_frames);
     dropped_reported = dropped_now;
   }
-  if (!conn || soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN) {
+  if (!conn || !conn->is_open ()) {
     /* Not sent: put back in front, so a reconnection sends them first. */
     std::lock_guard<std::mutex> guard (lock);
     for (auto it = batch.rbegin (); it != batch.rend (); ++it)
@@ -270,33 +216,11 @@ LiveSession::Core::flush_outbox ()
     batch.clear ();
     return;
   }
+  /* One write for the whole batch. */
   for (const auto &frame : batch)
-    soup_websocket_connection_send_text (conn, frame.c_str ());
+    conn->queue_text (frame.data (), frame.size ());
+  conn->flush ();
   batch.clear ();
-}
-
-void
-LiveSession::Core::on_error (SoupWebsocketConnection *c, GError *error, gpointer data)
-{
-  (void) c;
-  auto self = static_cast<Core *> (data);
-  self->last_error = error->message;
-  self->log (LogLevel::WARNING, std::string ("WebSocket error: ") + error->message);
-}
-
-void
-LiveSession::Core::on_closed (SoupWebsocketConnection *c, gpointer data)
-{
-  auto self = static_cast<Core *> (data);
-  SessionEnd info;
-  info.kind = SessionEnd::Kind::CLOSED;
-  info.close_code = soup_websocket_connection_get_close_code (c);
-  if (info.close_code == 0)
-    info.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
-  const char *reason = soup_websocket_connection_get_close_data (c);
-  info.reason = reason ? reason : "";
-  info.detail = self->last_error;
-  self->connection_ended (std::move (info));
 }
 
 void
@@ -317,20 +241,13 @@ LiveSession::Core::end (SessionEnd info)
 void
 LiveSession::Core::release_connection (std::function<void ()> on_closed)
 {
-  if (cancellable) {
-    g_cancellable_cancel (cancellable);
-    g_clear_object (&cancellable);
-  }
   if (conn) {
-    g_signal_handlers_disconnect_by_data (conn, this);
-    /* retire_connection closes it if still open and unrefs it later, never
-     * inside its own signal emission. */
-    thread.retire_connection (conn, std::move (on_closed));
-    conn = nullptr;
+    /* The thread finishes its close handshake and deletes it later, never
+     * inside one of its own calls. */
+    thread.retire_connection (std::move (conn), std::move (on_closed));
   } else if (on_closed) {
     thread.invoke (std::move (on_closed));
   }
-  g_clear_object (&message);
 }
 
 void

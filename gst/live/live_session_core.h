@@ -9,13 +9,14 @@
 #pragma once
 
 #include "live/live_session.h"
+#include "live/websocket_connection.h"
 
 #include <deque>
 #include <mutex>
 
 namespace gemlive {
 
-struct LiveSession::Core : public std::enable_shared_from_this<Core> {
+struct LiveSession::Core : public std::enable_shared_from_this<Core>, public WebSocketEvents {
   Core (NetworkThread &t, SessionListener &l, RequestProvider p, SetupConfig s,
       SessionOptions o)
       : thread (t), listener (l), provider (std::move (p)), setup (std::move (s)),
@@ -24,8 +25,7 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   {
   }
 
-  /* DRAINING: a planned resumption lets the old socket write what it holds. */
-  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, DRAINING, WAITING, ENDED };
+  enum class State { IDLE, CONNECTING, AWAITING_SETUP, READY, WAITING, ENDED };
 
   NetworkThread &thread;
   SessionListener &listener;
@@ -36,11 +36,8 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   /* network thread */
   State state = State::IDLE;
   bool stopped = false;
-  SoupMessage *message = nullptr;
-  SoupWebsocketConnection *conn = nullptr;
-  GCancellable *cancellable = nullptr;
+  std::unique_ptr<WebSocketConnection> conn;
   std::string host_port;
-  std::string last_error;
   guint64 dropped_reported = 0;
   std::deque<std::string> sending;  /* flush_outbox's batch, kept for reuse */
   std::unique_ptr<Alarm> wake;
@@ -68,11 +65,10 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core> {
   std::atomic<guint64> reconnections {0};
 
   void open_connection ();
-  static void on_connected (GObject *source, GAsyncResult *result, gpointer data);
-  static void on_message (SoupWebsocketConnection *c, gint type, GBytes *bytes, gpointer data);
-  static void on_closed (SoupWebsocketConnection *c, gpointer data);
-  static void on_error (SoupWebsocketConnection *c, GError *error, gpointer data);
-  void handle_frame (GBytes *bytes);
+  /* WebSocketEvents, from conn */
+  void on_open () override;
+  void on_message (const char *data, size_t size) override;
+  void on_end (SessionEnd end) override;
   void setup_completed ();
   void resume_planned (const std::string &why);
   void connection_ended (SessionEnd info);

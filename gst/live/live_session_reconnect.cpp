@@ -7,10 +7,10 @@
  * Reconnection (all on the network thread): a connection that ends is
  * classified by reconnect_policy.h. goAway starts a planned resumption after
  * the reply in progress, or when half of timeLeft (at most 5 s before the
- * deadline) is left: input stops going to the old socket (SEND_DRAIN_MS, so
- * libsoup writes what it holds), the old socket is closed (the service
- * refuses a resumption while it is open), and the new one is opened once it
- * is closed (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
+ * deadline) is left: input stops going to the old socket at once (its close
+ * frame leaves behind every frame it already took), the old socket is closed
+ * (the service refuses a resumption while it is open), and the new one is
+ * opened once it is closed (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
  * `ready` is false, so send () keeps frames in the outbox (bounded); they go
  * out right after the next setupComplete, before anything newer.
  */
@@ -22,10 +22,6 @@ namespace {
 
 /* How long a planned resumption waits for the old socket's close handshake. */
 constexpr gint64 CLOSE_WAIT_MS = 2000;
-/* A planned resumption stops handing frames to the old socket this long
- * before closing it: libsoup puts the close frame ahead of frames it has not
- * written yet (and drops those), and it cannot say how many it holds. */
-constexpr gint64 SEND_DRAIN_MS = 250;
 
 }  // namespace
 
@@ -40,14 +36,12 @@ LiveSession::Core::resume_planned (const std::string &why)
   notice.reason = why;
   notice.planned = true;
   notice.with_handle = !handle.empty ();
-  state = State::DRAINING;
   set_ready (false);  /* new input waits in the outbox for the next connection */
   resume_reason = why;
   listener.on_reconnecting (notice);
   if (stopped)
     return;
-  retry_alarm->cancel ();
-  retry_alarm->fire_at (g_get_monotonic_time () + SEND_DRAIN_MS * 1000);
+  close_for_resumption ();
 }
 
 void
@@ -67,7 +61,7 @@ LiveSession::Core::close_for_resumption ()
 void
 LiveSession::Core::connection_ended (SessionEnd info)
 {
-  info.after_setup = state == State::READY || state == State::DRAINING;
+  info.after_setup = state == State::READY;
   info.host_port = host_port;
   info.reconnect_attempts = attempts;
   release_connection ();
@@ -141,10 +135,7 @@ LiveSession::Core::wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice
 void
 LiveSession::Core::on_retry_alarm ()
 {
-  if (state == State::DRAINING)
-    close_for_resumption ();
-  else
-    connect_if_waiting (wait_generation);
+  connect_if_waiting (wait_generation);
 }
 
 void

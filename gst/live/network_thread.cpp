@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "live/network_thread.h"
+#include "live/websocket_connection.h"
+
+#include <algorithm>
 
 /* Why one scheduler source: with a GSource per alarm (6 per session) every
  * loop iteration prepared and checked all of them, and the number of
@@ -79,9 +82,9 @@ NetworkThread::thread_main (gpointer data)
 {
   auto self = static_cast<NetworkThread *> (data);
   g_main_context_push_thread_default (self->context_);
-  /* libsoup 3.2 binds a session to the thread-default context of the thread
-   * that creates it, so it is created (and destroyed) here. */
-  self->soup_session_ = soup_session_new ();
+  /* GIO's asynchronous connects and TLS handshakes run on the
+   * thread-default context, so it is this thread's from here on. */
+  self->poller_ = std::make_unique<SocketPoller> (self->context_);
   {
     std::lock_guard<std::mutex> guard (self->start_lock_);
     self->started_ = true;
@@ -89,16 +92,12 @@ NetworkThread::thread_main (gpointer data)
   }
   g_main_loop_run (self->loop_);
 
-  for (auto &closing : self->closing_) {
-    g_signal_handlers_disconnect_by_data (closing.conn, self);
-    g_object_unref (closing.conn);
-  }
+  /* Connections still closing are dropped, which closes their sockets. */
   self->closing_.clear ();
-  soup_session_abort (self->soup_session_);
-  g_clear_object (&self->soup_session_);
   /* Let cancelled operations deliver their callbacks so they free their data. */
   while (g_main_context_iteration (self->context_, FALSE)) {
   }
+  self->poller_.reset ();
   g_main_context_pop_thread_default (self->context_);
   return nullptr;
 }
@@ -110,38 +109,20 @@ NetworkThread::is_current () const
 }
 
 void
-NetworkThread::retire_connection (SoupWebsocketConnection *conn,
+NetworkThread::retire_connection (std::unique_ptr<WebSocketConnection> conn,
     std::function<void ()> on_closed)
 {
-  g_signal_handlers_disconnect_matched (conn, G_SIGNAL_MATCH_ID, g_signal_lookup ("message",
-          SOUP_TYPE_WEBSOCKET_CONNECTION), 0, nullptr, nullptr, nullptr);
-  auto state = soup_websocket_connection_get_state (conn);
-  if (state == SOUP_WEBSOCKET_STATE_CLOSED) {
-    g_object_unref (conn);
+  WebSocketConnection *retired = conn.get ();
+  closing_.push_back (std::move (conn));
+  /* done runs through invoke (), never inside the connection's own calls. */
+  retired->retire ([this, retired, on_closed = std::move (on_closed)] {
+    auto it = std::find_if (closing_.begin (), closing_.end (),
+        [retired] (const std::unique_ptr<WebSocketConnection> &c) { return c.get () == retired; });
+    if (it != closing_.end ())
+      closing_.erase (it);
     if (on_closed)
-      invoke (std::move (on_closed));
-    return;
-  }
-  if (state == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, nullptr);
-  closing_.push_back (Closing {conn, std::move (on_closed)});
-  g_signal_connect (conn, "closed", G_CALLBACK (+[] (SoupWebsocketConnection *c,
-              gpointer data) {
-        auto self = static_cast<NetworkThread *> (data);
-        g_signal_handlers_disconnect_by_data (c, self);
-        auto &list = self->closing_;
-        for (auto it = list.begin (); it != list.end (); ++it) {
-          if (it->conn == c) {
-            auto on_closed = std::move (it->on_closed);
-            list.erase (it);
-            /* Not from inside its own signal emission. */
-            self->invoke ([c] { g_object_unref (c); });
-            if (on_closed)
-              self->invoke (std::move (on_closed));
-            break;
-          }
-        }
-      }), this);
+      on_closed ();
+  });
 }
 
 void

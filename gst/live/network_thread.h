@@ -3,14 +3,14 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The one network thread of the process. It runs a private GMainContext and
- * owns the SoupSession; every WebSocket lives on it. Created by the first
+ * owns the SocketPoller; every WebSocket lives on it. Created by the first
  * user (acquire ()), stopped when the last reference goes, so a process with
  * hundreds of sessions still has one network thread. GStreamer-free.
  */
 #pragma once
 
 #include <gio/gio.h>
-#include <libsoup/soup.h>
+#include "live/socket_poller.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -23,6 +23,7 @@
 namespace gemlive {
 
 class Alarm;
+class WebSocketConnection;
 
 class NetworkThread : public std::enable_shared_from_this<NetworkThread> {
 public:
@@ -35,7 +36,7 @@ public:
 
   GMainContext *context () const { return context_; }
   /* Only to be used on the network thread. */
-  SoupSession *soup_session () const { return soup_session_; }
+  SocketPoller &poller () { return *poller_; }
   bool is_current () const;
 
   /* Takes over a connection its owner is done with: sends the close frame
@@ -43,7 +44,7 @@ public:
    * thread only. `on_closed`, when given, runs on the network thread once the
    * connection is closed (at once if it already is); it is dropped unrun if
    * the thread stops first. */
-  void retire_connection (SoupWebsocketConnection *conn,
+  void retire_connection (std::unique_ptr<WebSocketConnection> conn,
       std::function<void ()> on_closed = nullptr);
 
   /* Runs fn on the network thread soon, in call order; never blocks. */
@@ -86,12 +87,8 @@ private:
   GMainLoop *loop_ = nullptr;
   GThread *thread_ = nullptr;
   GSource *scheduler_ = nullptr;
-  SoupSession *soup_session_ = nullptr;
-  struct Closing {
-    SoupWebsocketConnection *conn;
-    std::function<void ()> on_closed;
-  };
-  std::vector<Closing> closing_;  /* network thread only */
+  std::unique_ptr<SocketPoller> poller_;  /* network thread only */
+  std::vector<std::unique_ptr<WebSocketConnection>> closing_;  /* network thread only */
   std::mutex start_lock_;
   std::condition_variable started_cond_;
   bool started_ = false;
@@ -122,7 +119,7 @@ private:
 
 /* A wake-up on the network thread that any thread may arm or cancel without
  * blocking. Used for the outgoing frame queue, the chunker's flush deadline,
- * reconnection timers and the drain timeout. All alarms share the network
+ * reconnection timers and the goAway deadline. All alarms share the network
  * thread's one scheduler source, and arming from another thread wakes the
  * loop at most once per iteration. The callback runs on the network thread;
  * destruction waits for a running callback, so after the destructor returns
