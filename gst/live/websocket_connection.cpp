@@ -150,9 +150,12 @@ WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpoint
     g_clear_error (&error);
     return;
   }
+  /* The database is referenced by the handler: a cancelled handshake may
+   * outlive this connection. */
   if (self->private_ca_)
-    g_signal_connect (tls, "accept-certificate", G_CALLBACK (on_accept_certificate),
-        self->private_ca_);
+    g_signal_connect_data (tls, "accept-certificate", G_CALLBACK (on_accept_certificate),
+        g_object_ref (self->private_ca_), [] (gpointer data, GClosure *) { g_object_unref (data); },
+        static_cast<GConnectFlags> (0));
   self->pending_ = std::make_shared<Pending> (self);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
       self->pending_->cancellable, on_tls_ready, Pending::hold (self->pending_));
@@ -357,20 +360,17 @@ WebSocketConnection::on_frame (const ws::ServerFrame &frame)
       queue_frame (ws::OP_PONG, frame.data, frame.size);
       flush ();
       break;
-    case ws::ServerFrame::Close: {
+    case ws::ServerFrame::Close:
       if (state_ == State::CLOSING) {
         finish ();
         break;
       }
-      std::string reason (frame.data, frame.size);
       /* The answer echoes the code (none for a close without one). */
-      send_close (frame.close_code == ws::CLOSE_NO_STATUS ? 0 : frame.close_code, "");
-      fail_closed (frame.close_code, reason, "");
+      close_with (frame.close_code == ws::CLOSE_NO_STATUS ? 0 : frame.close_code, "",
+          frame.close_code, std::string (frame.data, frame.size), "");
       break;
-    }
     case ws::ServerFrame::ProtocolError:
-      send_close (frame.close_code, frame.error);
-      fail_closed (frame.close_code, frame.error, frame.error);
+      close_with (frame.close_code, frame.error, frame.close_code, frame.error, frame.error);
       break;
     case ws::ServerFrame::Incomplete:
     case ws::ServerFrame::Nothing:
@@ -470,6 +470,17 @@ WebSocketConnection::retire (std::function<void ()> done)
 }
 
 void
+WebSocketConnection::close_with (guint16 send_code, const std::string &send_reason, int code,
+    const std::string &reason, const std::string &detail)
+{
+  /* CLOSING first: a peer that already dropped the socket makes the close
+   * frame's write fail, and that must not replace the code reported. */
+  state_ = State::CLOSING;
+  send_close (send_code, send_reason);
+  fail_closed (code, reason, detail);
+}
+
+void
 WebSocketConnection::fail_unreachable (const std::string &detail)
 {
   SessionEnd end;
@@ -492,8 +503,9 @@ WebSocketConnection::fail_closed (int code, const std::string &reason, const std
 void
 WebSocketConnection::fail (SessionEnd end)
 {
-  if (state_ == State::CLOSED)
+  if (end_reported_)
     return;
+  end_reported_ = true;
   WebSocketEvents *events = events_;
   finish ();
   /* The last call: the owner may retire this connection from it. */

@@ -106,6 +106,9 @@ private:
   void fail (SessionEnd end);
   void fail_unreachable (const std::string &detail);
   void fail_closed (int code, const std::string &reason, const std::string &detail);
+  /* Answers the server's close (or a protocol error) and reports the end. */
+  void close_with (guint16 send_code, const std::string &send_reason, int code,
+      const std::string &reason, const std::string &detail);
   void finish ();
   void cancel_pending ();
   void close_socket ();
@@ -132,6 +135,7 @@ private:
   int fd_ = -1;                  /* in the poller while >= 0 */
   bool tls_ = false;
   bool writing_wanted_ = false;
+  bool end_reported_ = false;    /* fail () ran: on_end is never called twice */
 
   ws::ServerFrameReader reader_ {MAX_MESSAGE};
   ws::MaskKeys mask_keys_;
