@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * bench-raw-floor: bench-floor's workload with no libsoup and no
- * GMainContext: one thread around epoll, non-blocking sockets and a minimal
- * RFC 6455 client (raw_websocket.h). No TLS: the peer is plain ws:// on
- * 127.0.0.1. bench-floor / bench-raw-floor says what libsoup and the GLib
+ * GMainContext: one thread around epoll, non-blocking sockets and the
+ * plugin's own RFC 6455 codec (gst/live/websocket_frames.h). No TLS: the
+ * peer is plain ws:// on 127.0.0.1. bench-floor / bench-raw-floor says what libsoup and the GLib
  * main loop cost on top of the kernel for this traffic; it is a benchmark
  * floor, not a client to ship.
  *
@@ -29,7 +29,7 @@
  * a new edge, so that extra read() per wake-up is skipped.
  */
 #include "floor_driver.h"
-#include "raw_websocket.h"
+#include "live/websocket_frames.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -54,7 +54,7 @@
 namespace {
 
 using namespace bench::floor_wire;
-namespace ws = raw_websocket;
+namespace ws = gemlive::ws;
 
 /* One read takes everything a session has queued (a 100 ms reply frame is
  * 6.4 kB); the buffer is shared by all sessions, which one thread serves. */
@@ -95,7 +95,7 @@ public:
     }
     /* Room for the largest frame the loop builds: the audio frame, base64
      * per g_base64_encode_step's documented worst case. */
-    send_buffer_.resize (ws::MAX_CLIENT_HEADER + sizeof INPUT_PREFIX
+    send_buffer_.resize (sizeof INPUT_PREFIX
         + (FRAME_SAMPLES * 2 / 3 + 1) * 4 + 4 + sizeof INPUT_SUFFIX);
   }
   ~RawFloor () override
@@ -351,7 +351,7 @@ private:
       close_socket (s);
       break;
     case ws::ServerFrame::ProtocolError:
-      send_close (s, ws::CLOSE_PROTOCOL_ERROR);
+      send_close (s, frame.close_code);
       drop (s, frame.error);
       break;
     case ws::ServerFrame::Incomplete:
@@ -362,7 +362,12 @@ private:
 
   void send_upgrade_request (Session &s)
   {
-    ws::Handshake handshake = ws::make_handshake (API_PATH, host_port_);
+    ws::Handshake handshake;
+    std::string why;
+    if (!ws::make_handshake (API_PATH, host_port_, {}, handshake, why)) {
+      drop (s, why);
+      return;
+    }
     s.expected_accept = std::move (handshake.expected_accept);
     s.state = State::Upgrading;
     write_bytes (s, handshake.request.data (), handshake.request.size ());
@@ -372,46 +377,45 @@ private:
    * the setup frame. Returns the bytes of the head. */
   size_t on_upgrade_response (Session &s, const char *data, size_t size)
   {
-    size_t head_size = 0;
-    std::string why;
-    switch (ws::check_upgrade_response (data, size, s.expected_accept, head_size, why)) {
-    case ws::UpgradeResult::Incomplete:
+    ws::UpgradeResponse response = ws::check_upgrade_response (data, size, s.expected_accept);
+    switch (response.kind) {
+    case ws::UpgradeResponse::Incomplete:
       return 0;
-    case ws::UpgradeResult::Refused:
-      drop (s, why);
-      return head_size;
-    case ws::UpgradeResult::Accepted:
+    case ws::UpgradeResponse::Refused:
+      drop (s, "upgrade refused: HTTP " + std::to_string (response.status) + " "
+          + response.reason);
+      return size;
+    case ws::UpgradeResponse::Invalid:
+      drop (s, response.why);
+      return size;
+    case ws::UpgradeResponse::Accepted:
       break;
     }
     s.state = State::Open;
     std::string ().swap (s.expected_accept);
     send_frame (s, ws::OP_TEXT, SETUP_FRAME, sizeof SETUP_FRAME - 1);
-    return head_size;
+    return response.head_size;
   }
 
-  /* The payload sits at send_buffer_[MAX_CLIENT_HEADER], where
-   * frame_in_place wants it. */
+  /* The payload sits at the start of send_buffer_; the frame is masked as
+   * it is copied into frame_, which leaves in one send (). */
   void send_framed (Session &s, unsigned opcode, size_t length)
   {
-    size_t frame_size = 0;
-    unsigned char *frame = ws::frame_in_place (send_buffer_.data () + ws::MAX_CLIENT_HEADER,
-        length, opcode, mask_keys_.next (), frame_size);
-    write_bytes (s, reinterpret_cast<const char *> (frame), frame_size);
+    send_frame (s, opcode, reinterpret_cast<const char *> (send_buffer_.data ()), length);
   }
 
   void send_frame (Session &s, unsigned opcode, const char *payload, size_t length)
   {
-    if (send_buffer_.size () < ws::MAX_CLIENT_HEADER + length)
-      send_buffer_.resize (ws::MAX_CLIENT_HEADER + length);
-    memcpy (send_buffer_.data () + ws::MAX_CLIENT_HEADER, payload, length);
-    send_framed (s, opcode, length);
+    frame_.clear ();
+    ws::append_client_frame (frame_, opcode, payload, length, mask_keys_.next ());
+    write_bytes (s, frame_.data (), frame_.size ());
   }
 
   /* code 0: a close frame with no status (the answer to one without). */
   void send_close (Session &s, guint16 code)
   {
-    const char body[2] = {(char) (code >> 8), (char) (code & 0xff)};
-    send_frame (s, ws::OP_CLOSE, body, code ? 2 : 0);
+    std::string body = ws::close_payload (code, "");
+    send_frame (s, ws::OP_CLOSE, body.data (), body.size ());
   }
 
   /* Bytes the socket took (0 when full), or -1 once the session is dropped. */
@@ -494,7 +498,7 @@ private:
   {
     clock_.begin_tick ();
     auto pcm = reinterpret_cast<const guchar *> (pcm_.data ());
-    auto payload = reinterpret_cast<gchar *> (send_buffer_.data () + ws::MAX_CLIENT_HEADER);
+    auto payload = reinterpret_cast<gchar *> (send_buffer_.data ());
     for (auto &s : sessions_) {
       if (s->state != State::Open) {
         clock_.refuse ();
@@ -530,6 +534,7 @@ private:
   ws::MaskKeys mask_keys_;
   std::vector<char> read_buffer_;
   std::vector<unsigned char> send_buffer_;
+  std::string frame_;  /* the frame being sent, reused */
   std::vector<guchar> decoded_;
 };
 

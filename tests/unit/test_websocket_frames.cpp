@@ -2,11 +2,12 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Unit test of bench/raw_websocket (the RFC 6455 client framing of
- * bench-raw-floor) on in-memory bytes: the handshake, the upgrade check,
- * masked client frames and the server frame reader.
+ * Unit test of the RFC 6455 client codec (gst/live/websocket_frames.h, used
+ * by WebSocketConnection and bench-raw-floor) on in-memory bytes: the
+ * handshake, the upgrade check, masked client frames, close payloads and the
+ * server frame reader.
  */
-#include "raw_websocket.h"
+#include "live/websocket_frames.h"
 
 #include <glib.h>
 
@@ -15,7 +16,7 @@
 #include <string>
 #include <vector>
 
-using namespace raw_websocket;
+using namespace gemlive::ws;
 
 namespace {
 
@@ -91,12 +92,24 @@ assert_frame (const ServerFrame &frame, ServerFrame::Kind kind, size_t used,
 }
 
 void
-assert_protocol_error (ServerFrameReader &reader, const std::string &bytes)
+assert_protocol_error (ServerFrameReader &reader, const std::string &bytes,
+    guint16 code = CLOSE_PROTOCOL_ERROR)
 {
   ServerFrame got = next_on (reader, bytes);
   g_assert_cmpint (got.kind, ==, ServerFrame::ProtocolError);
+  g_assert_cmpuint (got.close_code, ==, code);
   g_assert_nonnull (got.error);
   g_assert_cmpstr (got.error, !=, "");
+}
+
+Handshake
+handshake_for (const std::string &target, const std::string &host, const HeaderList &headers = {})
+{
+  Handshake handshake;
+  std::string why = "untouched";
+  g_assert_true (make_handshake (target, host, headers, handshake, why));
+  assert_str (why, "untouched");
+  return handshake;
 }
 
 void
@@ -104,14 +117,20 @@ test_handshake_request_and_accept ()
 {
   assert_str (accept_for_key (RFC_KEY), RFC_ACCEPT);  /* RFC 6455's own example */
 
-  Handshake handshake = make_handshake ("/ws/live?v=1", "127.0.0.1:8080");
+  Handshake handshake = handshake_for ("//ws/live?v=1&key=secret", "127.0.0.1:8080",
+      {{"x-goog-api-key", "k1"}, {"Authorization", "Bearer t"}});
   const std::string &request = handshake.request;
-  g_assert_true (g_str_has_prefix (request.c_str (), "GET /ws/live?v=1 HTTP/1.1\r\n"));
+  /* The target verbatim: the SDKs' double slash and the query stay as they are. */
+  g_assert_true (g_str_has_prefix (request.c_str (), "GET //ws/live?v=1&key=secret HTTP/1.1\r\n"));
   g_assert_cmpuint (request.find ("\r\n\r\n"), ==, request.size () - 4);
   assert_str (header_value (request, "Host"), "127.0.0.1:8080");
   assert_str (header_value (request, "Upgrade"), "websocket");
   assert_str (header_value (request, "Connection"), "Upgrade");
   assert_str (header_value (request, "Sec-WebSocket-Version"), "13");
+  assert_str (header_value (request, "x-goog-api-key"), "k1");
+  assert_str (header_value (request, "Authorization"), "Bearer t");
+  /* No extension offered: the server must send plain frames. */
+  g_assert_cmpuint (request.find ("Sec-WebSocket-Extensions"), ==, std::string::npos);
 
   std::string key = header_value (request, "Sec-WebSocket-Key");
   g_assert_cmpuint (key.size (), ==, 24);
@@ -123,9 +142,33 @@ test_handshake_request_and_accept ()
   assert_str (handshake.expected_accept, accept_for_key (key));
 
   /* A fresh key each time (2^-128 odds of a false failure). */
-  std::string other_key = header_value (make_handshake ("/", "h:1").request, "Sec-WebSocket-Key");
+  std::string other_key = header_value (handshake_for ("/", "h:1").request, "Sec-WebSocket-Key");
   g_assert_cmpuint (other_key.size (), ==, 24);
   g_assert_true (other_key != key);
+}
+
+void
+test_handshake_refuses_header_injection_without_echoing_the_value ()
+{
+  const HeaderList bad[] = {
+      {{"x-goog-api-key", "secret\r\nX-Evil: 1"}},
+      {{"x-goog-api-key", "secret\nX-Evil: 1"}},
+      {{"Bad:Name", "v"}},
+      {{"Bad Name", "v"}},
+      {{"", "v"}},
+  };
+  for (const auto &headers : bad) {
+    Handshake handshake;
+    std::string why;
+    g_assert_false (make_handshake ("/ws", "h", headers, handshake, why));
+    g_assert_cmpstr (why.c_str (), !=, "");
+    g_assert_cmpuint (why.find ("secret"), ==, std::string::npos);
+    g_assert_cmpuint (why.find ("Evil"), ==, std::string::npos);
+  }
+  Handshake handshake;
+  std::string why;
+  g_assert_false (make_handshake ("/ws x", "h", {}, handshake, why));
+  g_assert_false (make_handshake ("/ws", "h\r\nX: 1", {}, handshake, why));
 }
 
 const std::string SWITCHING = "HTTP/1.1 101 Switching Protocols";
@@ -138,20 +181,28 @@ response_head (const std::string &status, const std::string &accept_line, const 
       + extra + "\r\n";
 }
 
-/* Expects `result` for input (head_size and why too unless Incomplete). */
-void
-assert_upgrade (const std::string &input, UpgradeResult result, size_t expected_head_size = 0,
-    const char *expected_why = "")
+UpgradeResponse
+upgrade (const std::string &input)
 {
-  size_t head_size = 12345;
-  std::string why;
-  UpgradeResult got = check_upgrade_response (input.data (), input.size (), RFC_ACCEPT, head_size,
-      why);
-  g_assert_cmpint ((int) got, ==, (int) result);
-  if (result != UpgradeResult::Incomplete) {
-    g_assert_cmpuint (head_size, ==, expected_head_size);
-    assert_str (why, expected_why);
-  }
+  return check_upgrade_response (input.data (), input.size (), RFC_ACCEPT);
+}
+
+void
+assert_accepted (const std::string &input, size_t expected_head_size)
+{
+  UpgradeResponse got = upgrade (input);
+  g_assert_cmpint (got.kind, ==, UpgradeResponse::Accepted);
+  g_assert_cmpuint (got.head_size, ==, expected_head_size);
+  g_assert_cmpuint (got.status, ==, 101);
+}
+
+/* Invalid, and why mentions `about`. */
+void
+assert_invalid (const std::string &input, const char *about)
+{
+  UpgradeResponse got = upgrade (input);
+  g_assert_cmpint (got.kind, ==, UpgradeResponse::Invalid);
+  g_assert_true (got.why.find (about) != std::string::npos);
 }
 
 void
@@ -159,52 +210,72 @@ test_upgrade_incomplete_until_head_ends_then_accepted_without_frame_bytes ()
 {
   std::string head = response_head (SWITCHING, ACCEPT_LINE);
   for (size_t n = 0; n < head.size (); n++)
-    assert_upgrade (head.substr (0, n), UpgradeResult::Incomplete);
-  assert_upgrade (head, UpgradeResult::Accepted, head.size ());
+    g_assert_cmpint (upgrade (head.substr (0, n)).kind, ==, UpgradeResponse::Incomplete);
+  assert_accepted (head, head.size ());
   /* head_size stops before the first frame's bytes. */
-  assert_upgrade (head + server_frame (FIN | OP_TEXT, "hi"), UpgradeResult::Accepted, head.size ());
-  /* Header names are case-insensitive and the space after ':' optional. */
-  head = response_head (SWITCHING, std::string ("sec-websocket-accept:") + RFC_ACCEPT);
-  assert_upgrade (head + "\x81", UpgradeResult::Accepted, head.size ());
+  assert_accepted (head + server_frame (FIN | OP_TEXT, "hi"), head.size ());
+  /* Header names are case-insensitive, the space after ':' optional, and
+   * Connection may list several tokens. */
+  head = SWITCHING + "\r\nupgrade: WebSocket\r\nconnection: keep-alive, Upgrade\r\n"
+      + "sec-websocket-accept:" + RFC_ACCEPT + "\r\n\r\n";
+  assert_accepted (head + "\x81", head.size ());
 }
 
 void
-test_upgrade_refused_with_a_reason ()
+test_upgrade_refused_gives_status_and_reason ()
 {
-  std::string head = response_head ("HTTP/1.1 403 Forbidden", ACCEPT_LINE);
-  assert_upgrade (head + "body", UpgradeResult::Refused, head.size (),
-      "upgrade refused: HTTP/1.1 403 Forbidden");
-  std::string other_accept = accept_for_key ("AAAAAAAAAAAAAAAAAAAAAA==");
-  head = response_head (SWITCHING, "Sec-WebSocket-Accept: " + other_accept);
-  assert_upgrade (head, UpgradeResult::Refused, head.size (), "wrong Sec-WebSocket-Accept");
-  head = response_head (SWITCHING, "X-Other: 1");
-  assert_upgrade (head, UpgradeResult::Refused, head.size (), "wrong Sec-WebSocket-Accept");
-  head = response_head (SWITCHING, ACCEPT_LINE, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
-  assert_upgrade (head, UpgradeResult::Refused, head.size (),
-      "the peer answered with an extension that was not offered");
-
-  /* A head that never ends: still waited for at 4 KiB, given up by 16 KiB. */
-  std::string endless = SWITCHING + "\r\n";
-  while (endless.size () < 16384)
-    endless += "X-Padding: " + pattern (60) + "\r\n";
-  assert_upgrade (endless.substr (0, 4096), UpgradeResult::Incomplete);
-  assert_upgrade (endless, UpgradeResult::Refused, 0, "upgrade response too long");
+  std::string head = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\n";
+  UpgradeResponse got = upgrade (head + "body");
+  g_assert_cmpint (got.kind, ==, UpgradeResponse::Refused);
+  g_assert_cmpuint (got.status, ==, 401);
+  assert_str (got.reason, "Unauthorized");
+  got = upgrade ("HTTP/1.1 429 Too Many Requests\r\n\r\n");
+  g_assert_cmpint (got.kind, ==, UpgradeResponse::Refused);
+  g_assert_cmpuint (got.status, ==, 429);
+  assert_str (got.reason, "Too Many Requests");
+  got = upgrade ("HTTP/1.1 404\r\n\r\n");  /* a reason phrase is optional */
+  g_assert_cmpuint (got.status, ==, 404);
+  assert_str (got.reason, "");
 }
 
 void
-test_frame_in_place_headers_and_mask ()
+test_upgrade_invalid_answers ()
+{
+  assert_invalid ("SSH-2.0-OpenSSH_9.2\r\n\r\n", "HTTP");
+  std::string other_accept = accept_for_key ("AAAAAAAAAAAAAAAAAAAAAA==");
+  assert_invalid (response_head (SWITCHING, "Sec-WebSocket-Accept: " + other_accept),
+      "Sec-WebSocket-Accept");
+  assert_invalid (response_head (SWITCHING, "X-Other: 1"), "Sec-WebSocket-Accept");
+  assert_invalid (SWITCHING + "\r\nConnection: Upgrade\r\n" + ACCEPT_LINE + "\r\n\r\n",
+      "upgrade");
+  assert_invalid (SWITCHING + "\r\nUpgrade: websocket\r\nConnection: keep-alive\r\n"
+      + ACCEPT_LINE + "\r\n\r\n", "upgrade");
+  assert_invalid (response_head (SWITCHING, ACCEPT_LINE,
+      "Sec-WebSocket-Extensions: permessage-deflate\r\n"), "extension");
+  assert_invalid (response_head (SWITCHING, ACCEPT_LINE, "Sec-WebSocket-Protocol: chat\r\n"),
+      "subprotocol");
+
+  /* A head that never ends: still waited for at 4 KiB, given up past 16 KiB. */
+  std::string endless = SWITCHING + "\r\n";
+  while (endless.size () <= 16384)
+    endless += "X-Padding: " + pattern (60) + "\r\n";
+  g_assert_cmpint (upgrade (endless.substr (0, 4096)).kind, ==, UpgradeResponse::Incomplete);
+  assert_invalid (endless, "end of headers");
+}
+
+void
+test_client_frame_headers_and_mask ()
 {
   const guint32 key = 0xa1b2c3d4;
   unsigned char key_bytes[4];
   memcpy (key_bytes, &key, 4);
   for (size_t length : {0, 125, 126, 65535, 65536}) {
-    std::vector<unsigned char> buffer (MAX_CLIENT_HEADER + length, 0xee);
-    unsigned char *payload = buffer.data () + MAX_CLIENT_HEADER;
     std::string original = pattern (length);
-    memcpy (payload, original.data (), length);
     unsigned opcode = length % 2 ? OP_TEXT : OP_BINARY;
-    size_t frame_size = 0;
-    unsigned char *frame = frame_in_place (payload, length, opcode, key, frame_size);
+    std::string out = "before";  /* appended to, never overwritten */
+    append_client_frame (out, opcode, original.data (), length, key);
+    g_assert_true (g_str_has_prefix (out.c_str (), "before"));
+    auto frame = reinterpret_cast<const unsigned char *> (out.data () + 6);
 
     /* FIN + opcode; MASK + 7-bit length, or 126 + 16-bit, or 127 + 64-bit; the key. */
     std::vector<unsigned char> expected = {(unsigned char) (0x80 | opcode)};
@@ -216,17 +287,31 @@ test_frame_in_place_headers_and_mask ()
       expected.insert (expected.end (), {0xff, 0, 0, 0, 0, 0, 1, 0, 0});  /* 65536 */
     expected.insert (expected.end (), key_bytes, key_bytes + 4);
     size_t header = expected.size ();
-    g_assert_true (frame == payload - header);
-    g_assert_cmpuint (frame_size, ==, header + length);
+    g_assert_cmpuint (out.size (), ==, 6 + header + length);
     g_assert_cmpmem (frame, header, expected.data (), header);
-    for (size_t i = 0; i < MAX_CLIENT_HEADER - header; i++)
-      g_assert_cmphex (buffer[i], ==, 0xee);  /* nothing written before the frame */
+    std::string unmasked (length, '\0');
     for (size_t i = 0; i < length; i++) {
-      g_assert_cmphex (payload[i], ==, (unsigned char) original[i] ^ key_bytes[i % 4]);
-      payload[i] ^= frame[header - 4 + i % 4];  /* unmasked as the server does */
+      g_assert_cmphex (frame[header + i], ==, (unsigned char) original[i] ^ key_bytes[i % 4]);
+      unmasked[i] = (char) (frame[header + i] ^ frame[header - 4 + i % 4]);  /* as the server does */
     }
-    g_assert_cmpmem (payload, length, original.data (), length);
+    assert_str (unmasked, original);
   }
+}
+
+void
+test_close_payload_code_and_reason_cut_at_a_character ()
+{
+  assert_str (close_payload (0, "ignored"), "");
+  assert_str (close_payload (1000, ""), std::string ("\x03\xe8", 2));
+  assert_str (close_payload (1011, "bye"), std::string ("\x03\xf3", 2) + "bye");
+  /* 122 ASCII bytes, then a 2-byte character that would end at byte 124. */
+  std::string reason = std::string (122, 'r') + "\xc3\xa9" + "tail";
+  std::string payload = close_payload (1002, reason);
+  g_assert_cmpuint (payload.size (), ==, 2 + 122);
+  assert_str (payload.substr (2), std::string (122, 'r'));
+  g_assert_true (g_utf8_validate (payload.data () + 2, (gssize) payload.size () - 2, nullptr));
+  /* Exactly 123 bytes of reason fit whole. */
+  assert_str (close_payload (1000, pattern (123)).substr (2), pattern (123));
 }
 
 void
@@ -331,6 +416,13 @@ test_reader_pong_nothing_close_with_and_without_code ()
     g_assert_cmpuint (got.used, ==, frame.size ());
     g_assert_cmpuint (got.close_code, ==, c.code);
   }
+  /* The reason comes with the code, verbatim. */
+  std::string frame = server_frame (FIN | OP_CLOSE, std::string ("\x03\xf3", 2)
+      + "Internal error occurred.");
+  assert_frame (next_on (reader, frame), ServerFrame::Close, frame.size (),
+      "Internal error occurred.");
+  /* A 1-byte payload is neither a code nor nothing (RFC 6455 5.5.1). */
+  assert_protocol_error (reader, server_frame (FIN | OP_CLOSE, "\x03"));
 }
 
 void
@@ -355,6 +447,9 @@ test_reader_rejects_long_or_fragmented_control_frames ()
   for (unsigned opcode : {OP_PING, OP_PONG, OP_CLOSE}) {
     assert_protocol_error (reader, server_frame (FIN | opcode, pattern (126)));
     assert_protocol_error (reader, server_frame (opcode, "x"));  /* FIN clear */
+    /* Known from the first two bytes: no waiting for a payload. */
+    assert_protocol_error (reader, server_frame (FIN | opcode, pattern (126)).substr (0, 2));
+    assert_protocol_error (reader, server_frame (opcode, "xyz").substr (0, 2));
   }
 }
 
@@ -390,10 +485,11 @@ test_reader_rejects_payload_over_max ()
   assert_frame (next_on (reader, server_frame (FIN | OP_BINARY, pattern (100))),
       ServerFrame::Message, 102, pattern (100));
   std::string over = server_frame (FIN | OP_BINARY, pattern (101));
-  assert_protocol_error (reader, over);
+  assert_protocol_error (reader, over, CLOSE_TOO_BIG);
   /* Known from the header alone: no waiting for the payload. */
-  assert_protocol_error (reader, over.substr (0, 2));
-  assert_protocol_error (reader, std::string ("\x82\x7f\x80\0\0\0\0\0\0\0", 10));  /* 2^63 */
+  assert_protocol_error (reader, over.substr (0, 2), CLOSE_TOO_BIG);
+  assert_protocol_error (reader, std::string ("\x82\x7f\x80\0\0\0\0\0\0\0", 10),
+      CLOSE_TOO_BIG);  /* 2^63 */
 
   /* A fragmented message is held to the same bound as a whole: 60 + 40, not 60 + 41. */
   ServerFrameReader fits (100), too_long (100);
@@ -402,7 +498,8 @@ test_reader_rejects_payload_over_max ()
   assert_frame (next_on (fits, server_frame (FIN | OP_CONTINUATION, pattern (40))),
       ServerFrame::Message, 42, pattern (60) + pattern (40));
   assert_frame (next_on (too_long, first), ServerFrame::Nothing, 62, "");
-  assert_protocol_error (too_long, server_frame (FIN | OP_CONTINUATION, pattern (41)));
+  assert_protocol_error (too_long, server_frame (FIN | OP_CONTINUATION, pattern (41)),
+      CLOSE_TOO_BIG);
 }
 
 }  // namespace
@@ -411,11 +508,14 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, nullptr);
-#define ADD_TEST(name) g_test_add_func ("/raw-websocket/" #name, name)
+#define ADD_TEST(name) g_test_add_func ("/websocket-frames/" #name, name)
   ADD_TEST (test_handshake_request_and_accept);
+  ADD_TEST (test_handshake_refuses_header_injection_without_echoing_the_value);
   ADD_TEST (test_upgrade_incomplete_until_head_ends_then_accepted_without_frame_bytes);
-  ADD_TEST (test_upgrade_refused_with_a_reason);
-  ADD_TEST (test_frame_in_place_headers_and_mask);
+  ADD_TEST (test_upgrade_refused_gives_status_and_reason);
+  ADD_TEST (test_upgrade_invalid_answers);
+  ADD_TEST (test_client_frame_headers_and_mask);
+  ADD_TEST (test_close_payload_code_and_reason_cut_at_a_character);
   ADD_TEST (test_reader_unmasked_text_with_7_16_64_bit_lengths);
   ADD_TEST (test_reader_incomplete_for_every_proper_prefix);
   ADD_TEST (test_reader_two_frames_back_to_back);
