@@ -555,8 +555,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, nullptr);
-  /* g_test_init turns GLib's debug output on; GSocketClient's would bury the results. */
-  g_log_set_debug_enabled (FALSE);
 #define ADD_TEST(name) g_test_add_func ("/websocket-connection/" #name, name)
   ADD_TEST (test_upgrade_request_carries_target_host_and_headers);
   ADD_TEST (test_messages_arrive_whole_however_the_bytes_are_cut);
