@@ -113,6 +113,18 @@ WebSocketConnection::open (const WebSocketRequest &request)
   g_object_unref (client);
 }
 
+bool
+WebSocketConnection::step_succeeded (const Pending &pending, bool ok, const GError *error)
+{
+  WebSocketConnection *self = pending.owner;
+  if (!self)
+    return false;
+  self->pending_.reset ();
+  if (!ok)
+    self->fail_unreachable (message_of (error));
+  return ok;
+}
+
 void
 WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -120,18 +132,13 @@ WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpoint
   GError *error = nullptr;
   GSocketConnection *connection =
       g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (source), result, &error);
-  WebSocketConnection *self = pending->owner;
-  if (!self) {
+  const bool go_on = step_succeeded (*pending, connection != nullptr, error);
+  g_clear_error (&error);
+  if (!go_on) {
     g_clear_object (&connection);
-    g_clear_error (&error);
     return;
   }
-  self->pending_.reset ();
-  if (!connection) {
-    self->fail_unreachable (message_of (error));
-    g_clear_error (&error);
-    return;
-  }
+  WebSocketConnection *self = pending->owner;
   GSocket *socket = g_socket_connection_get_socket (connection);
   /* Only the connect was to time out; an idle session is not an error. */
   g_socket_set_timeout (socket, 0);
@@ -139,13 +146,14 @@ WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpoint
   g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
   self->fd_candidate_ = g_socket_get_fd (socket);
   if (!self->tls_) {
-    self->start_upgrade (G_IO_STREAM (connection));
+    self->stream_ = G_IO_STREAM (connection);
+    self->start_upgrade ();
     return;
   }
-  GIOStream *tls = g_tls_client_connection_new (G_IO_STREAM (connection),
-      self->server_identity_, &error);
+  self->stream_ = g_tls_client_connection_new (G_IO_STREAM (connection), self->server_identity_,
+      &error);
   g_object_unref (connection);
-  if (!tls) {
+  if (!self->stream_) {
     self->fail_unreachable (message_of (error));
     g_clear_error (&error);
     return;
@@ -153,13 +161,13 @@ WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpoint
   /* The database is referenced by the handler: a cancelled handshake may
    * outlive this connection. */
   if (self->private_ca_)
-    g_signal_connect_data (tls, "accept-certificate", G_CALLBACK (on_accept_certificate),
-        g_object_ref (self->private_ca_), [] (gpointer data, GClosure *) { g_object_unref (data); },
+    g_signal_connect_data (self->stream_, "accept-certificate",
+        G_CALLBACK (on_accept_certificate), g_object_ref (self->private_ca_),
+        [] (gpointer database, GClosure *) { g_object_unref (database); },
         static_cast<GConnectFlags> (0));
   self->pending_ = std::make_shared<Pending> (self);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (self->stream_), G_PRIORITY_DEFAULT,
       self->pending_->cancellable, on_tls_ready, Pending::hold (self->pending_));
-  self->stream_ = tls;  /* owned from here, so a cancelled handshake is released */
 }
 
 /* Called only when the system's trust store refused the certificate: the
@@ -189,29 +197,17 @@ WebSocketConnection::on_tls_ready (GObject *source, GAsyncResult *result, gpoint
   auto pending = Pending::take (data);
   GError *error = nullptr;
   gboolean done = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
-  WebSocketConnection *self = pending->owner;
-  if (!self) {
-    g_clear_error (&error);
-    return;
-  }
-  self->pending_.reset ();
-  if (!done) {
-    self->fail_unreachable (message_of (error));
-    g_clear_error (&error);
-    return;
-  }
-  GIOStream *tls = self->stream_;
-  self->stream_ = nullptr;
-  self->start_upgrade (tls);
+  const bool go_on = step_succeeded (*pending, done, error);
+  g_clear_error (&error);
+  if (go_on)
+    pending->owner->start_upgrade ();
 }
 
-/* Takes the stream. */
 void
-WebSocketConnection::start_upgrade (GIOStream *stream)
+WebSocketConnection::start_upgrade ()
 {
-  stream_ = stream;
-  input_ = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
-  output_ = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
+  input_ = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream_));
+  output_ = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream_));
   ws::Handshake handshake;
   std::string why;
   if (!ws::make_handshake (target_, host_header_, headers_, handshake, why)) {
@@ -260,22 +256,14 @@ WebSocketConnection::receive ()
       continue;
     }
     if (got == 0) {
-      if (state_ == State::CLOSING)
-        finish ();
-      else
-        fail_closed (ws::CLOSE_ABNORMAL, "",
-            "the server closed the connection without a close frame");
+      socket_lost ("the server closed the connection without a close frame");
       return;
     }
     const bool would_block = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
     std::string detail = "Error receiving data: " + message_of (error);
     g_clear_error (&error);
-    if (would_block)
-      return;
-    if (state_ == State::CLOSING)
-      finish ();
-    else
-      fail_closed (ws::CLOSE_ABNORMAL, "", detail);
+    if (!would_block)
+      socket_lost (detail);
     return;
   }
 }
@@ -357,8 +345,11 @@ WebSocketConnection::on_frame (const ws::ServerFrame &frame)
         events_->on_message (frame.data, frame.size);
       break;
     case ws::ServerFrame::Ping:
-      queue_frame (ws::OP_PONG, frame.data, frame.size);
-      flush ();
+      /* Nothing may follow our close frame (RFC 6455 5.5.1). */
+      if (state_ == State::OPEN) {
+        queue_frame (ws::OP_PONG, frame.data, frame.size);
+        flush ();
+      }
       break;
     case ws::ServerFrame::Close:
       if (state_ == State::CLOSING) {
@@ -424,10 +415,7 @@ WebSocketConnection::flush ()
       want_write (true);
       return;
     }
-    if (state_ == State::CLOSING)
-      finish ();
-    else
-      fail_closed (ws::CLOSE_ABNORMAL, "", detail);
+    socket_lost (detail);
     return;
   }
   if (out_sent_ == out_.size ()) {
@@ -478,6 +466,16 @@ WebSocketConnection::close_with (guint16 send_code, const std::string &send_reas
   state_ = State::CLOSING;
   send_close (send_code, send_reason);
   fail_closed (code, reason, detail);
+}
+
+void
+WebSocketConnection::socket_lost (const std::string &detail)
+{
+  /* While closing, the end of the socket is the end we were waiting for. */
+  if (state_ == State::CLOSING)
+    finish ();
+  else
+    fail_closed (ws::CLOSE_ABNORMAL, "", detail);
 }
 
 void

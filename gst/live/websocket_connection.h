@@ -92,7 +92,10 @@ private:
   static void on_tls_ready (GObject *source, GAsyncResult *result, gpointer data);
   static gboolean on_accept_certificate (GTlsConnection *tls, GTlsCertificate *certificate,
       GTlsCertificateFlags errors, gpointer data);
-  void start_upgrade (GIOStream *stream);
+  /* After a GIO step: whether the connection goes on (false when it went
+   * meanwhile, or when the step failed, which is reported). */
+  static bool step_succeeded (const Pending &pending, bool ok, const GError *error);
+  void start_upgrade ();
   void on_socket_ready (bool readable, bool writable) override;
   void receive ();
   void consume (const char *data, size_t size);
@@ -105,6 +108,9 @@ private:
   /* Ends the connection: the socket is closed, then on_end (unless retired). */
   void fail (SessionEnd end);
   void fail_unreachable (const std::string &detail);
+  /* The socket failed or ended without a close frame: 1006 (or, while
+   * closing, the end awaited). */
+  void socket_lost (const std::string &detail);
   void fail_closed (int code, const std::string &reason, const std::string &detail);
   /* Answers the server's close (or a protocol error) and reports the end. */
   void close_with (guint16 send_code, const std::string &send_reason, int code,
@@ -128,7 +134,8 @@ private:
   GSocketConnectable *server_identity_ = nullptr;  /* the host dialled, for TLS */
   std::string expected_accept_;
 
-  GIOStream *stream_ = nullptr;  /* the socket connection, or TLS over it */
+  /* The socket connection, or TLS over it (from the start of its handshake). */
+  GIOStream *stream_ = nullptr;
   GPollableInputStream *input_ = nullptr;
   GPollableOutputStream *output_ = nullptr;
   int fd_candidate_ = -1;        /* the socket's, until it is in the poller */

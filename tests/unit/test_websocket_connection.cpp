@@ -7,6 +7,7 @@
  */
 #include "live/network_thread.h"
 #include "live/websocket_connection.h"
+#include "server_frames.h"
 
 #include <arpa/inet.h>
 #include <glib.h>
@@ -27,35 +28,10 @@
 namespace {
 
 using namespace gemlive;
+using test_frames::pattern;
+using test_frames::server_frame;
 
 constexpr gint64 WAIT_US = 10 * G_USEC_PER_SEC;
-
-std::string
-pattern (size_t length)
-{
-  std::string s (length, '\0');
-  for (size_t i = 0; i < length; i++)
-    s[i] = (char) ('a' + i % 23);
-  return s;
-}
-
-/* An unmasked server frame; length_override announces a different length. */
-std::string
-server_frame (unsigned first_byte, const std::string &payload, guint64 announced = G_MAXUINT64)
-{
-  guint64 n = announced == G_MAXUINT64 ? payload.size () : announced;
-  std::string frame (1, (char) first_byte);
-  if (n < 126) {
-    frame += (char) n;
-  } else if (n <= 0xffff) {
-    frame += {(char) 126, (char) (n >> 8), (char) n};
-  } else {
-    frame += (char) 127;
-    for (int i = 0; i < 8; i++)
-      frame += (char) (n >> (56 - 8 * i));
-  }
-  return frame + payload;
-}
 
 std::string
 close_frame (guint16 code, const std::string &reason)
@@ -360,11 +336,15 @@ test_a_ping_is_answered_with_its_payload ()
     s.accept_upgrade ();
     s.write_all (server_frame (0x80 | ws::OP_PING, "abc"));
     pong = s.read_frame ();
+    s.write_all (server_frame (0x80 | ws::OP_TEXT, "pong read"));
     s.wait_until_client_closes ();
   });
   {
     Client client (server.url ());
-    client.events.wait_for (opened);
+    /* Not retired before the answer: nothing may follow a close frame. */
+    client.events.wait_for ([] (const RecordedEvents::Seen &seen) {
+      return !seen.messages.empty ();
+    });
   }
   g_assert_cmpuint (pong.opcode, ==, ws::OP_PONG);
   g_assert_cmpstr (pong.payload.c_str (), ==, "abc");
@@ -375,25 +355,27 @@ test_sent_text_arrives_masked_in_order_with_every_length_form ()
 {
   const std::vector<std::string> sent = {pattern (10), pattern (300), pattern (70000)};
   std::vector<ClientFrame> received;
-  ScriptedServer server ([&] (ScriptedServer &s) {
-    s.accept_upgrade ();
-    for (size_t i = 0; i < sent.size () + 50; i++)
-      received.push_back (s.read_frame ());
-    s.wait_until_client_closes ();
-  });
-  Client client (server.url ());
-  client.events.wait_for (opened);
-  client.on_thread ([&] (WebSocketConnection &conn) {
-    for (const auto &text : sent)
-      conn.send_text (text);
-    /* Queued, then one flush: they still leave in order. */
-    for (int i = 0; i < 50; i++) {
-      std::string text = "frame " + std::to_string (i);
-      conn.queue_text (text.data (), text.size ());
-    }
-    conn.flush ();
-  });
-  g_assert_true (client.retire ());
+  {
+    ScriptedServer server ([&] (ScriptedServer &s) {
+      s.accept_upgrade ();
+      for (size_t i = 0; i < sent.size () + 50; i++)
+        received.push_back (s.read_frame ());
+      s.wait_until_client_closes ();
+    });
+    Client client (server.url ());
+    client.events.wait_for (opened);
+    client.on_thread ([&] (WebSocketConnection &conn) {
+      for (const auto &text : sent)
+        conn.send_text (text);
+      /* Queued, then one flush: they still leave in order. */
+      for (int i = 0; i < 50; i++) {
+        std::string text = "frame " + std::to_string (i);
+        conn.queue_text (text.data (), text.size ());
+      }
+      conn.flush ();
+    });
+    g_assert_true (client.retire ());
+  }  /* the server's thread joined: received is complete */
   g_assert_cmpuint (received.size (), ==, sent.size () + 50);
   for (size_t i = 0; i < sent.size (); i++) {
     g_assert_cmpuint (received[i].opcode, ==, ws::OP_TEXT);
@@ -411,16 +393,18 @@ SessionEnd
 end_after (const std::string &bytes, ClientFrame *answer = nullptr)
 {
   ClientFrame close;
-  ScriptedServer server ([&] (ScriptedServer &s) {
-    s.accept_upgrade ();
-    s.write_all (bytes);
-    if (answer)
-      close = s.read_frame ();
-    s.wait_until_client_closes ();
-  });
-  Client client (server.url ());
-  SessionEnd end = client.events.wait_for (ended).end;
-  client.retire ();
+  SessionEnd end;
+  {
+    ScriptedServer server ([&] (ScriptedServer &s) {
+      s.accept_upgrade ();
+      s.write_all (bytes);
+      if (answer)
+        close = s.read_frame ();
+      s.wait_until_client_closes ();
+    });
+    Client client (server.url ());
+    end = client.events.wait_for (ended).end;
+  }  /* the client retired, then the server's thread joined */
   if (answer)
     *answer = close;
   return end;

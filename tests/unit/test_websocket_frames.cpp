@@ -8,6 +8,7 @@
  * server frame reader.
  */
 #include "live/websocket_frames.h"
+#include "server_frames.h"
 
 #include <glib.h>
 
@@ -17,6 +18,8 @@
 #include <vector>
 
 using namespace gemlive::ws;
+using test_frames::pattern;
+using test_frames::server_frame;
 
 namespace {
 
@@ -43,32 +46,7 @@ header_value (const std::string &head, const std::string &name)
   return head.substr (from, head.find ("\r\n", from) - from);
 }
 
-std::string
-pattern (size_t length)
-{
-  std::string s (length, '\0');
-  for (size_t i = 0; i < length; i++)
-    s[i] = (char) ('a' + i % 23);
-  return s;
-}
 
-/* One unmasked server frame with the shortest length encoding. */
-std::string
-server_frame (unsigned first_byte, const std::string &payload)
-{
-  std::string frame (1, (char) first_byte);
-  guint64 n = payload.size ();
-  if (n < 126) {
-    frame += (char) n;
-  } else if (n <= 0xffff) {
-    frame += {(char) 126, (char) (n >> 8), (char) n};
-  } else {
-    frame += (char) 127;
-    for (int i = 0; i < 8; i++)
-      frame += (char) (n >> (56 - 8 * i));
-  }
-  return frame + payload;
-}
 
 /* next () on a copy of the first `size` bytes (all by default) in an allocation of
  * that size, so ASan sees any read past them; it lives until the next call. */
