@@ -2,11 +2,11 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * bench-floor: bench-scale's workload with the least work a client on our
- * stack (libsoup 3 + GLib, one network thread) can do: no GStreamer, no
- * geminilive, no JSON parser. Its CPU and memory per session are the floor
- * under geminilive's, so bench-scale / bench-floor says how much the element
- * adds on top of libsoup, GLib and the kernel.
+ * bench-floor: bench-scale's workload with the least work a client on
+ * libsoup 3 + GLib (one network thread) can do: no GStreamer, no geminilive,
+ * no JSON parser. It was the floor under geminilive while geminilive used
+ * libsoup; since geminilive has its own WebSocket it is the reference for
+ * what any libsoup client spends on this traffic.
  *
  * Per session, as geminilive puts it on the wire (floor_driver.h): the same
  * WebSocket path, a setup frame, every 40 ms a realtimeInput text frame of

@@ -29,7 +29,7 @@ const latency = rows.find((r) => r.impl === 'latency');
 const ours = rows.filter((r) => r.impl === 'geminilive');
 const sdk = rows.filter((r) => r.impl === 'genai-sdk');
 // bench-floor: the same workload on bare libsoup + GLib, the least any client
-// on our stack can spend; ours / floor is what the element adds.
+// on libsoup can spend (geminilive's stack until it got its own WebSocket).
 const floor = rows.filter((r) => r.impl === 'libsoup-floor');
 // bench-raw-floor: the same workload without libsoup or GLib's main loop
 // (epoll, its own WebSocket framing): what this machine can do at all.
@@ -89,7 +89,7 @@ if (ours.length || sdk.length || floor.length || rawFloor.length) {
 if (ours.length && (sdk.length || floor.length)) {
   const perSession = (r) => (r.hwm_kb - r.base_hwm_kb) / r.connected;
   const ratio = (a, b, d) => (b ? `${f(a, d)} / ${f(b, d)} = ${f(a / b, 2)}` : 'n/a');
-  out.push('### geminilive / @google/genai (lower is better for us), / libsoup floor (what the element adds; 1 at best), and each floor / the SDK (what the stack allows)', '',
+  out.push('### geminilive / @google/genai (lower is better for us), / libsoup floor (a minimal client on libsoup), and each floor / the SDK (what the stack allows)', '',
       '| N | CPU per session-minute, ours / theirs | kB per session, ours / theirs | ' +
       'CPU per session-minute, ours / libsoup floor | kB per session, ours / libsoup floor | ' +
       'CPU, libsoup floor / SDK | CPU, raw epoll floor / SDK |',
