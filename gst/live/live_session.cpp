@@ -18,10 +18,11 @@
  * 2. Incoming: frames are decoded on the network thread and handed to the
  *    SessionListener there; the listener moves results to its own threads.
  *
- * Lifetime: Core is shared between the LiveSession and the pending async
- * connect (which may complete after stop ()); stop () runs synchronously on
- * the network thread and sets `stopped`, after which no callback reaches
- * the listener.
+ * Lifetime: Core is shared between the LiveSession and the network thread's
+ * pending invokes (which hold it weakly). The connection calls Core until it
+ * is retired; stop () runs synchronously on the network thread, retires it
+ * and sets `stopped`, after which no callback reaches the listener; so no
+ * connection that could still call Core outlives it.
  *
  * Reconnection: live_session_reconnect.cpp.
  */

@@ -10,9 +10,10 @@
  * deadline) is left: input stops going to the old socket at once (its close
  * frame leaves behind every frame it already took), the old socket is closed
  * (the service refuses a resumption while it is open), and the new one is
- * opened once it is closed (or after CLOSE_WAIT_MS). Failures wait a jittered backoff. Meanwhile
- * `ready` is false, so send () keeps frames in the outbox (bounded); they go
- * out right after the next setupComplete, before anything newer.
+ * opened once it is closed (or after CLOSE_WAIT_MS). Failures wait a jittered
+ * backoff. Meanwhile `ready` is false, so send () keeps frames in the outbox
+ * (bounded); they go out right after the next setupComplete, before anything
+ * newer.
  */
 #include "live/live_session_core.h"
 
