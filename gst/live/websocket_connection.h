@@ -76,8 +76,6 @@ public:
     queue_text (text.data (), text.size ());
     flush ();
   }
-  /* Bytes queued that the socket did not take yet. */
-  size_t unsent () const { return out_.size () - out_sent_; }
 
 private:
   friend class NetworkThread;
