@@ -66,15 +66,23 @@ public:
 };
 
 /* Builds the request for every connection attempt, so credentials that expire
- * (App Check, OAuth tokens) can be refreshed before each (re)connect. Runs on
- * the network thread; false + error ends the session (SessionEnd::REQUEST_FAILED). */
-using RequestProvider = std::function<bool (ConnectionRequest &request, std::string &error)>;
+ * (App Check, OAuth tokens) can be refreshed before each (re)connect. The
+ * provider is called on the network thread and must return at once: asking
+ * the application (a signal) belongs on the element's own threads. It calls
+ * `ready` exactly once, from any thread, now or later; false + error ends
+ * the session (SessionEnd::REQUEST_FAILED). */
+using RequestReady = std::function<void (bool ok, ConnectionRequest request, std::string error)>;
+using RequestProvider = std::function<void (RequestReady ready)>;
 
 struct SessionOptions {
-  /* Frames kept while the connection is not ready (connecting, reconnecting
-   * or a slow socket); beyond this the oldest is dropped with a warning.
-   * ~20 s of 40 ms chunks. */
+  /* Input kept while the connection cannot take it (connecting,
+   * reconnecting, or a server that stopped reading); beyond either bound
+   * the oldest frames are dropped, with one warning saying how many. ~20 s
+   * of 40 ms chunks; the byte bound caps video and text frames too. */
   size_t max_pending_frames = 500;
+  size_t max_pending_bytes = 16 * 1024 * 1024;
+  /* TCP, proxy, TLS and the upgrade together; then again for setupComplete. */
+  unsigned connect_timeout_ms = 30000;
   ReconnectSettings reconnect;
 };
 
