@@ -372,18 +372,19 @@ gst_gemini_live_backend_provider (GstGeminiLive *self, gemlive::ConnectionReques
    * retry) asks again and rebuilds from the settings of that moment. */
   auto pending = std::make_shared<gemlive::ConnectionRequest> (std::move (first));
   auto used = std::make_shared<bool> (false);
-  return [self, pending, used] (gemlive::ConnectionRequest &request, std::string &error) {
+  return [self, pending, used] (gemlive::RequestReady ready) {
     if (!*used) {
       *used = true;
-      request = *pending;
-      return true;
+      ready (true, *pending, "");
+      return;
     }
-    std::string model_resource;
+    gemlive::ConnectionRequest request;
+    std::string model_resource, error;
     GeminiLiveRequestError kind;
     if (gst_gemini_live_backend_request (self, request, model_resource, kind, error))
-      return true;
-    error = gst_gemini_live_redact (self, error);
-    return false;
+      ready (true, std::move (request), "");
+    else
+      ready (false, gemlive::ConnectionRequest (), gst_gemini_live_redact (self, error));
   };
 }
 

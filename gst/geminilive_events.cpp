@@ -326,6 +326,20 @@ post_session_end_error (GstGeminiLive *self, const SessionEnd &end, const std::s
           ("Could not build the Gemini Live connection request: %s.", detail.c_str ()),
           (nullptr));
       return;
+    case SessionEnd::Kind::PROTOCOL_VIOLATION:
+      GST_ELEMENT_ERROR (self, STREAM, FAILED,
+          ("The Gemini Live server at %s broke the WebSocket protocol (close %d: %s); the "
+              "session ends rather than reconnecting to a broken service.",
+              end.host_port.c_str (), end.close_code, detail.c_str ()),
+          ("Check the endpoint property: it may point at something that is not a Live service."));
+      return;
+    case SessionEnd::Kind::INVALID_TEXT_FRAME:
+    case SessionEnd::Kind::OVERLOADED:
+      GST_ELEMENT_ERROR (self, STREAM, FAILED,
+          ("The connection to Gemini Live at %s failed: %s.", end.host_port.c_str (),
+              gemlive::describe_end (end).c_str ()),
+          ("%s", gst_gemini_live_resilience_describe_give_up (self, end).c_str ()));
+      return;
     case SessionEnd::Kind::CLOSED:
       break;
   }

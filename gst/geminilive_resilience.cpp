@@ -220,6 +220,10 @@ gst_gemini_live_resilience_describe_give_up (GstGeminiLive *self, const gemlive:
     std::lock_guard<std::mutex> guard (self->priv->settings_lock);
     attempts = self->priv->settings.reconnect_attempts;
   }
+  if (end.short_lived)
+    return "Gave up: " + std::to_string (end.reconnect_attempts + 1)
+        + " connections in a row ended within " + std::to_string (gemlive::MIN_STABLE_MS)
+        + " ms of their start (reconnect-attempts=" + std::to_string (attempts) + ").";
   if (end.reconnect_attempts > 0)
     return "Gave up after " + std::to_string (end.reconnect_attempts)
         + " reconnection attempts (reconnect-attempts=" + std::to_string (attempts) + ").";
