@@ -5,6 +5,7 @@
 #include "live/network_thread.h"
 #include "live/websocket_connection.h"
 
+#include <pthread.h>
 #include <sys/ioctl.h>
 
 #include <algorithm>
@@ -248,6 +249,7 @@ NetworkThread::unwatch_socket (const std::shared_ptr<FloodWatch> &watch)
 void
 NetworkThread::watchdog_main ()
 {
+  pthread_setname_np (pthread_self (), "geminilive-wdog");
   std::unique_lock<std::mutex> lock (watch_lock_);
   while (!watch_quit_) {
     watch_cond_.wait_for (lock, std::chrono::milliseconds (100));
