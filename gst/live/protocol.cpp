@@ -482,7 +482,7 @@ decode_server_message_json (const char *data, size_t size)
   GObjectPtr<JsonParser> parser (json_parser_new_immutable ());
   GError *error = nullptr;
   if (!json_parser_load_from_data (parser.get (), data, static_cast<gssize> (size), &error)) {
-    result.error = std::string ("frame is not valid JSON: ") + error->message;
+    result.error = peer_text (std::string ("frame is not valid JSON: ") + error->message, 1024);
     g_error_free (error);
     return result;
   }

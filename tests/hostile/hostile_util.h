@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -108,6 +109,48 @@ unparsable_frames (GstElement *pipeline, const char *name = "live")
   g_object_get (live, "unparsable-frames", &n, nullptr);
   gst_object_unref (live);
   return n;
+}
+
+/* Sets `pipeline` PLAYING and waits (30 s at most, or an error) for `n`
+ * geminilive/turn-complete messages; whether they came. `unparsable`
+ * gets the element's count before the pipeline goes to NULL; `settled`,
+ * if given, is then awaited for up to 5 s more (the src task pushes
+ * queued audio after the message is posted). */
+inline bool
+play_until_turns (GstElement *pipeline, size_t n, BusLog &log, guint64 *unparsable = nullptr,
+    const std::function<bool ()> &settled = nullptr)
+{
+  size_t seen = 0;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bool done = log.wait (pipeline,
+      [&seen, n] (GstMessage *m) {
+        if (is_element_message ("geminilive/turn-complete") (m))
+          seen++;
+        return seen >= n;
+      },
+      30 * GST_SECOND);
+  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (done && settled && !settled () && g_get_monotonic_time () < until)
+    g_usleep (20000);
+  if (unparsable)
+    *unparsable = unparsable_frames (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return done;
+}
+
+/* Sets `pipeline` PLAYING for `seconds`, keeping its bus messages; returns
+ * the highest VmRSS seen (kB), sampled twice a second. */
+inline long
+peak_rss_while_playing (GstElement *pipeline, BusLog &log, double seconds)
+{
+  long peak = rss_kb ();
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < until) {
+    log.wait (pipeline, [] (GstMessage *) { return false; }, GST_SECOND / 2, false);
+    peak = MAX (peak, rss_kb ());
+  }
+  return peak;
 }
 
 /* Neither invalid UTF-8 nor any control character (ESC, BEL, CSI...). */

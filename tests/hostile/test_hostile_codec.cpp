@@ -8,22 +8,6 @@
 
 using namespace gemlive::test;
 
-static const GstClockTime TIMEOUT = 30 * GST_SECOND;
-
-/* Waits for `n` geminilive/turn-complete messages (or an error). */
-static bool
-wait_turns (BusLog &log, GstElement *pipeline, size_t n)
-{
-  size_t seen = 0;
-  return log.wait (pipeline,
-      [&seen, n] (GstMessage *m) {
-        if (is_element_message ("geminilive/turn-complete") (m))
-          seen++;
-        return seen >= n;
-      },
-      TIMEOUT);
-}
-
 GST_START_TEST (nesting_bomb_in_any_syntax_is_an_unparsable_frame_not_a_crash)
 {
   /* Issue 20 item 1: a comment holding one '"', then {"x": and 80 000 '['
@@ -34,10 +18,8 @@ GST_START_TEST (nesting_bomb_in_any_syntax_is_an_unparsable_frame_not_a_crash)
     auto server = attack_server ("json-bomb", {"--variant", variant, "--depth", "80000"});
     GstElement *pipeline = live_pipeline (server->endpoint ());
     BusLog log;
-    gst_element_set_state (pipeline, GST_STATE_PLAYING);
-    bool replied = wait_turns (log, pipeline, 1);
-    guint64 unparsable = unparsable_frames (pipeline);
-    gst_element_set_state (pipeline, GST_STATE_NULL);
+    guint64 unparsable = 0;
+    bool replied = play_until_turns (pipeline, 1, log, &unparsable);
     gst_object_unref (pipeline);
     ck_assert_msg (log.first_error ().empty (), "%s: error: %s", variant, log.first_error ().c_str ());
     ck_assert_msg (replied, "%s: the session did not go on after the bomb; bus:\n%s", variant,
@@ -53,9 +35,7 @@ GST_START_TEST (usage_names_that_are_not_identifiers_never_become_bus_fields)
   auto server = attack_server ("usage-keys");
   GstElement *pipeline = live_pipeline (server->endpoint ());
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool replied = wait_turns (log, pipeline, 1);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  bool replied = play_until_turns (pipeline, 1, log);
   gst_object_unref (pipeline);
   ck_assert_msg (replied, "no reply; bus:\n%s", log.dump ().c_str ());
   auto usages = log.element_messages ("geminilive/usage");
@@ -87,14 +67,8 @@ GST_START_TEST (odd_length_pcm_is_never_pushed_on_the_s16le_pad)
   record.attach (live);
   gst_object_unref (live);
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool replied = wait_turns (log, pipeline, 2);
-  /* The src task pushes what was queued before the turn-complete message;
-   * give it a moment to reach the pad. */
-  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (record.audio_bytes () < 9604 && g_get_monotonic_time () < until)
-    g_usleep (20000);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  bool replied = play_until_turns (pipeline, 2, log, nullptr,
+      [&record] { return record.audio_bytes () >= 9604; });
   gst_object_unref (pipeline);
   ck_assert_msg (replied, "no replies; bus:\n%s", log.dump ().c_str ());
   for (const auto &item : record.snapshot ())

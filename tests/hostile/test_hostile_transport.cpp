@@ -169,11 +169,8 @@ GST_START_TEST (invalid_utf8_text_frame_is_a_counted_frame_and_the_session_goes_
   auto server = attack_server ("invalid-utf8-text");
   GstElement *pipeline = live_pipeline (server->endpoint ());
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  bool replied = log.wait (pipeline, is_element_message ("geminilive/turn-complete"),
-      30 * GST_SECOND);
-  guint64 unparsable = unparsable_frames (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  guint64 unparsable = 0;
+  bool replied = play_until_turns (pipeline, 1, log, &unparsable);
   gst_object_unref (pipeline);
   ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
   ck_assert_msg (replied, "the session did not go on; bus:\n%s", log.dump ().c_str ());
@@ -236,12 +233,8 @@ GST_START_TEST (a_ping_flood_from_a_server_that_never_reads_keeps_memory_bounded
   auto server = attack_server ("ping-flood", {"--flood-seconds", "20"});
   GstElement *pipeline = live_pipeline (server->endpoint ());
   long rss_before = rss_kb ();
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  long peak = rss_before;
-  for (int i = 0; i < 16; i++) {
-    g_usleep (G_USEC_PER_SEC / 2);
-    peak = std::max (peak, rss_kb ());
-  }
+  BusLog log;
+  long peak = peak_rss_while_playing (pipeline, log, 8);
   double stop_s = seconds_to_stop (pipeline);
   gst_object_unref (pipeline);
   ck_assert_msg (peak - rss_before < 200 * 1024, "memory grew by %ld MB in 8 s of pings",
@@ -262,13 +255,7 @@ GST_START_TEST (a_server_that_stops_reading_cannot_grow_queued_input_without_bou
       + server->endpoint () + " ! fakesink sync=false");
   long rss_before = rss_kb ();
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  long peak = rss_before;
-  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until) {
-    log.wait (pipeline, [] (GstMessage *) { return false; }, GST_SECOND / 2, false);
-    peak = std::max (peak, rss_kb ());
-  }
+  long peak = peak_rss_while_playing (pipeline, log, 10);
   double stop_s = seconds_to_stop (pipeline);
   gst_object_unref (pipeline);
   long rss_after = rss_kb ();
@@ -293,13 +280,7 @@ GST_START_TEST (audio_far_ahead_of_playback_is_bounded_and_drops_are_said)
   GstElement *pipeline = live_pipeline (server->endpoint (), "", "fakesink sync=true");
   long rss_before = rss_kb ();
   BusLog log;
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  long peak = rss_before;
-  gint64 until = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until) {
-    log.wait (pipeline, [] (GstMessage *) { return false; }, GST_SECOND / 2, false);
-    peak = std::max (peak, rss_kb ());
-  }
+  long peak = peak_rss_while_playing (pipeline, log, 8);
   double stop_s = seconds_to_stop (pipeline);
   gst_object_unref (pipeline);
   ck_assert_msg (peak - rss_before < 256 * 1024, "memory grew by %ld MB",
