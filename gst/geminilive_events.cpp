@@ -212,16 +212,23 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
   }
 
   bool drained = false;
+  guint64 odd_bytes_dropped;
   {
     std::lock_guard<std::mutex> guard (priv->reply_lock);
     auto &reply = priv->reply;
     for (auto &bytes : message.audio) {
       if (message.interrupted || reply.finished || reply.failed)
         continue;
-      priv->output.push (OutputItem::audio (copy_to_gst_memory (bytes.get ()), !reply.in_reply));
+      if (!reply.in_reply)
+        reply.pcm.end_reply ();  /* the last reply's odd byte, if any */
+      gemlive::BytesPtr pcm = reply.pcm.align (std::move (bytes));
+      if (!pcm)
+        continue;
+      priv->output.push (OutputItem::audio (copy_to_gst_memory (pcm.get ()), !reply.in_reply));
       reply.in_reply = true;
     }
     if (message.turn_complete) {
+      reply.pcm.end_reply ();
       reply.in_reply = false;
       if (reply.draining) {
         reply.draining = false;
@@ -229,7 +236,11 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
         drained = true;
       }
     }
+    odd_bytes_dropped = reply.pcm.take_dropped ();
   }
+  if (odd_bytes_dropped)
+    GST_WARNING_OBJECT (self, "the server sent S16LE audio of odd length: dropped %"
+        G_GUINT64_FORMAT " unpaired byte(s) at the end of a reply", odd_bytes_dropped);
 
   for (const auto &text : message.texts)
     GST_DEBUG_OBJECT (self, "ignoring a text part of %" G_GSIZE_FORMAT " bytes", text.size ());

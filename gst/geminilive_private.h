@@ -24,6 +24,7 @@
 #include "live/audio_chunker.h"
 #include "live/live_session.h"
 #include "live/output_queue.h"
+#include "live/pcm_aligner.h"
 
 #include <atomic>
 #include <memory>
@@ -105,6 +106,7 @@ struct GeminiLiveReplyState {
   bool finished = false;      /* EOS queued on src: later closes are not errors */
   bool failed = false;        /* an error was posted */
   bool connected = false;
+  gemlive::PcmAligner pcm;    /* whole samples only on the S16LE src pad */
 };
 
 class SessionEvents : public gemlive::SessionListener {
