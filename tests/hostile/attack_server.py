@@ -110,7 +110,8 @@ class Recorder:
 class Client:
     """One accepted connection: the upgrade, then the mode's attack."""
 
-    def __init__(self, sock, args, record):
+    def __init__(self, sock, args, record, number=1):
+        self.number = number  # 1-based: which connection of this server
         self.sock = sock
         self.args = args
         self.record = record
@@ -296,7 +297,10 @@ def mode_close_code(c):
 def mode_invalid_utf8_text(c):
     if not c.session_start():
         return
-    c.send(frame(OP_TEXT, b'{"serverContent":{"outputTranscription":{"text":"\xff\xfe"}}}'))
+    # Only on the first connection: libsoup ends a connection over such a
+    # frame, and the client resumes; the reply must then come.
+    if c.number == 1:
+        c.send(frame(OP_TEXT, b'{"serverContent":{"outputTranscription":{"text":"\xff\xfe"}}}'))
     c.some_audio()
     c.send(frame(OP_BINARY, TURN_COMPLETE))
     c.hold_reading()
@@ -485,7 +489,7 @@ def main():
         sock, _ = listener.accept()
         record(event="connection")
         print(f"attack_server: connection {n + 1}, mode {args.mode}", file=sys.stderr, flush=True)
-        threading.Thread(target=Client(sock, args, record).run, daemon=True).start()
+        threading.Thread(target=Client(sock, args, record, n + 1).run, daemon=True).start()
     # The last connection's attack runs until the lifetime ends.
     time.sleep(args.lifetime)
 
