@@ -348,29 +348,33 @@ GST_END_TEST;
 
 /* ------------------------------------------------------ peer text, codes */
 
+/* Runs `mode` (with reconnection off) and checks that the peer's reason
+ * reached the error, holding `word`, as valid UTF-8 without controls. */
+static void
+check_reason_is_clean (const char *mode, const char *word, Outcome &out)
+{
+  auto server = attack_server (mode);
+  run_until_error (server->endpoint (), "reconnect-attempts=0", 30 * GST_SECOND, out);
+  ck_assert_msg (out.error_after_s >= 0, "%s: no error; bus:\n%s", mode, out.log.dump ().c_str ());
+  ck_assert_msg (contains (out.error, word), "%s: the reason is missing: %s", mode,
+      out.error.c_str ());
+  ck_assert_msg (is_clean_text (out.error), "%s: escape or invalid UTF-8 in the error: %s", mode,
+      out.error.c_str ());
+}
+
 GST_START_TEST (http_refusal_reason_reaches_the_error_as_clean_text)
 {
-  auto server = attack_server ("http-refusal-bad-reason");
   Outcome out;
-  run_until_error (server->endpoint (), "reconnect-attempts=0", 30 * GST_SECOND, out);
-  ck_assert_msg (out.error_after_s >= 0, "no error; bus:\n%s", out.log.dump ().c_str ());
+  check_reason_is_clean ("http-refusal-bad-reason", "evil", out);
   ck_assert_msg (contains (out.error, "403"), "the status is missing: %s", out.error.c_str ());
-  ck_assert_msg (contains (out.error, "evil"), "the reason is missing: %s", out.error.c_str ());
-  ck_assert_msg (is_clean_text (out.error), "escape or invalid UTF-8 in the error: %s",
-      out.error.c_str ());
   ck_assert_msg (is_clean_text (out.log.dump ()), "escape or invalid UTF-8 on the bus");
 }
 GST_END_TEST;
 
 GST_START_TEST (close_reason_reaches_the_error_and_bus_as_clean_text)
 {
-  auto server = attack_server ("close-bad-reason");
   Outcome out;
-  run_until_error (server->endpoint (), "reconnect-attempts=0", 30 * GST_SECOND, out);
-  ck_assert_msg (out.error_after_s >= 0, "no error; bus:\n%s", out.log.dump ().c_str ());
-  ck_assert_msg (contains (out.error, "reason"), "the reason is missing: %s", out.error.c_str ());
-  ck_assert_msg (is_clean_text (out.error), "escape or invalid UTF-8 in the error: %s",
-      out.error.c_str ());
+  check_reason_is_clean ("close-bad-reason", "reason", out);
   for (const GstStructure *s : out.log.element_messages ("geminilive/session")) {
     const gchar *reason = gst_structure_get_string (s, "reason");
     ck_assert_msg (!reason || is_clean_text (reason), "unclean reason on the bus");
