@@ -221,11 +221,11 @@ SessionEvents::on_server_message (gemlive::ServerMessage &message)
         continue;
       if (!reply.in_reply)
         reply.pcm.end_reply ();  /* the last reply's odd byte, if any */
-      gemlive::BytesPtr pcm = reply.pcm.align (std::move (bytes));
-      if (!pcm)
-        continue;
-      priv->output.push (OutputItem::audio (copy_to_gst_memory (pcm.get ()), !reply.in_reply));
       reply.in_reply = true;
+      bool reply_start;
+      gemlive::BytesPtr pcm = reply.pcm.align (std::move (bytes), &reply_start);
+      if (pcm)
+        priv->output.push (OutputItem::audio (copy_to_gst_memory (pcm.get ()), reply_start));
     }
     if (message.turn_complete) {
       reply.pcm.end_reply ();

@@ -8,12 +8,12 @@
  * also accepts more than JSON (comments, single-quoted strings), and a
  * depth count that does not know every such form can be fooled: the old
  * check skipped double-quoted strings only, so a comment holding one '"'
- * before 80 000 '[' hid every bracket in what it took for a string. This gate therefore lets through
- * only plain RFC 8259 lexemes (the service sends nothing else): outside
- * strings, whitespace, the six structural characters, numbers and the
- * literals; inside, the standard escapes. With no comments and one string
- * form, the bracket count below is the depth json-glib will reach.
- * Pure: no I/O, no GLib state.
+ * before 80 000 '[' hid every bracket in what it took for a string. This
+ * gate therefore lets through only plain RFC 8259 lexemes (the service
+ * sends nothing else): outside strings, whitespace, the six structural
+ * characters, numbers and the literals; inside, the standard escapes. With
+ * no comments and one string form, the bracket count below is the depth
+ * json-glib will reach. Pure: no I/O, no GLib state.
  */
 #pragma once
 

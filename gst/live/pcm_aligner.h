@@ -23,8 +23,38 @@ class PcmAligner {
 public:
   /* The whole samples of the held byte followed by `pcm`; nullptr when
    * none is complete yet. An even chunk with nothing held is returned as
-   * it is (no copy: that is every chunk of a well-behaved server). */
-  BytesPtr align (BytesPtr pcm)
+   * it is (no copy: that is every chunk of a well-behaved server).
+   * `first` says whether this is the reply's first output (a reply whose
+   * first chunk is one byte starts with its second). */
+  BytesPtr align (BytesPtr pcm, bool *first)
+  {
+    BytesPtr out = join (std::move (pcm));
+    *first = out && !started_;
+    if (out)
+      started_ = true;
+    return out;
+  }
+
+  /* The reply ended (turn complete, barge-in, a new reply): a held byte
+   * goes. */
+  void end_reply ()
+  {
+    if (holding_)
+      dropped_++;
+    holding_ = false;
+    started_ = false;
+  }
+
+  /* Bytes dropped by end_reply () since the last call. */
+  guint64 take_dropped ()
+  {
+    guint64 n = dropped_;
+    dropped_ = 0;
+    return n;
+  }
+
+private:
+  BytesPtr join (BytesPtr pcm)
   {
     gsize size = 0;
     const auto *data = static_cast<const guint8 *> (g_bytes_get_data (pcm.get (), &size));
@@ -49,24 +79,7 @@ public:
     return whole ? BytesPtr (g_bytes_new_take (out, whole)) : nullptr;
   }
 
-  /* The reply ended (turn complete, barge-in, a new reply): a held byte
-   * goes. */
-  void end_reply ()
-  {
-    if (holding_)
-      dropped_++;
-    holding_ = false;
-  }
-
-  /* Bytes dropped by end_reply () since the last call. */
-  guint64 take_dropped ()
-  {
-    guint64 n = dropped_;
-    dropped_ = 0;
-    return n;
-  }
-
-private:
+  bool started_ = false;  /* output given since end_reply () */
   bool holding_ = false;
   guint8 held_ = 0;
   guint64 dropped_ = 0;

@@ -78,8 +78,9 @@ def close_frame(code: int, reason: bytes) -> bytes:
     return frame(OP_CLOSE, struct.pack("!H", code) + reason)
 
 
-# The nesting bomb of issue 20, item 1, and the other syntaxes json-glib
-# accepts that hide brackets from a check that knows double quotes only.
+# The nesting bomb of issue 20, item 1, and variants: json-glib 1.6 also
+# accepts single-quoted strings (not line comments, sent all the same),
+# each able to hide a '"' from a check that knows double quotes only.
 def bomb(variant: str, depth: int) -> bytes:
     opens = b"[" * depth
     if variant == "comment":

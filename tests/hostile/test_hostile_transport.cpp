@@ -180,11 +180,13 @@ GST_END_TEST;
 
 /* ------------------------------------------------------ floods and stalls */
 
-/* Counts buffers leaving a named element's src pad. */
+/* Counts the audio bytes leaving a src pad (the element may merge frames
+ * into fewer buffers, so bytes, not buffers). */
 static GstPadProbeReturn
-count_buffer (GstPad *, GstPadProbeInfo *, gpointer data)
+count_bytes (GstPad *, GstPadProbeInfo *info, gpointer data)
 {
-  g_atomic_int_inc (static_cast<gint *> (data));
+  g_atomic_int_add (static_cast<gint *> (data),
+      (gint) gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info)));
   return GST_PAD_PROBE_OK;
 }
 
@@ -196,20 +198,26 @@ GST_START_TEST (a_flooding_server_does_not_stall_a_healthy_neighbour_and_null_is
   auto steady = attack_server ("steady", {"--lifetime", "40"});
   GstElement *flooded = live_pipeline (flood->endpoint (), "", "fakesink sync=false", "flooded");
   GstElement *neighbour = live_pipeline (steady->endpoint (), "", "fakesink sync=false", "neighbour");
-  gint buffers = 0;
+  gint bytes = 0;
   GstElement *live = by_name (neighbour, "neighbour");
   GstPad *pad = gst_element_get_static_pad (live, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, &buffers, nullptr);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_bytes, &bytes, nullptr);
   gst_object_unref (pad);
   gst_object_unref (live);
 
-  long rss_before = rss_kb ();
+  /* First the neighbour alone: what it gets without a flood. */
   gst_element_set_state (neighbour, GST_STATE_PLAYING);
+  g_usleep (2 * G_USEC_PER_SEC);
+  gint before = g_atomic_int_get (&bytes);
+  g_usleep (3 * G_USEC_PER_SEC);
+  gint alone = g_atomic_int_get (&bytes) - before;
+
+  long rss_before = rss_kb ();
   gst_element_set_state (flooded, GST_STATE_PLAYING);
-  g_usleep (3 * G_USEC_PER_SEC);  /* both connected, the flood under way */
-  gint at_start = g_atomic_int_get (&buffers);
+  g_usleep (3 * G_USEC_PER_SEC);  /* connected, the flood under way */
+  gint at_start = g_atomic_int_get (&bytes);
   g_usleep (10 * G_USEC_PER_SEC);
-  gint during = g_atomic_int_get (&buffers) - at_start;
+  gint during = g_atomic_int_get (&bytes) - at_start;
   long rss_during = rss_kb ();
 
   double stop_s = seconds_to_stop (flooded);
@@ -217,10 +225,13 @@ GST_START_TEST (a_flooding_server_does_not_stall_a_healthy_neighbour_and_null_is
   gst_element_set_state (neighbour, GST_STATE_NULL);
   gst_object_unref (neighbour);
 
-  /* The steady server sends 50 frames a second: 500 in 10 s. A fifth of
-   * them is plenty on a loaded machine; a stalled thread gives a handful. */
-  ck_assert_msg (during >= 100, "the neighbour got %d buffers in 10 s of flood (expected ~500)",
-      during);
+  /* The steady server sends 20 ms of audio every 20 ms, 48 000 bytes a
+   * second. A fifth of that is plenty on a loaded machine; a stalled
+   * thread gives a handful of frames (issue 20: 2 in 15 s). */
+  ck_assert_msg (alone >= 3 * 48000 / 5, "the neighbour got only %d bytes in 3 s without a flood",
+      alone);
+  ck_assert_msg (during >= 10 * 48000 / 5, "the neighbour got %d bytes in 10 s of flood (%d in "
+      "3 s without it)", during, alone);
   ck_assert_msg (stop_s < STOP_BOUND_S, "NULL took %.1f s during the flood", stop_s);
   ck_assert_msg (rss_during - rss_before < 300 * 1024, "memory grew by %ld MB during the flood",
       (rss_during - rss_before) / 1024);
@@ -337,29 +348,33 @@ GST_END_TEST;
 
 /* ------------------------------------------------------ peer text, codes */
 
+/* Runs `mode` (with reconnection off) and checks that the peer's reason
+ * reached the error, holding `word`, as valid UTF-8 without controls. */
+static void
+check_reason_is_clean (const char *mode, const char *word, Outcome &out)
+{
+  auto server = attack_server (mode);
+  run_until_error (server->endpoint (), "reconnect-attempts=0", 30 * GST_SECOND, out);
+  ck_assert_msg (out.error_after_s >= 0, "%s: no error; bus:\n%s", mode, out.log.dump ().c_str ());
+  ck_assert_msg (contains (out.error, word), "%s: the reason is missing: %s", mode,
+      out.error.c_str ());
+  ck_assert_msg (is_clean_text (out.error), "%s: escape or invalid UTF-8 in the error: %s", mode,
+      out.error.c_str ());
+}
+
 GST_START_TEST (http_refusal_reason_reaches_the_error_as_clean_text)
 {
-  auto server = attack_server ("http-refusal-bad-reason");
   Outcome out;
-  run_until_error (server->endpoint (), "reconnect-attempts=0", 30 * GST_SECOND, out);
-  ck_assert_msg (out.error_after_s >= 0, "no error; bus:\n%s", out.log.dump ().c_str ());
+  check_reason_is_clean ("http-refusal-bad-reason", "evil", out);
   ck_assert_msg (contains (out.error, "403"), "the status is missing: %s", out.error.c_str ());
-  ck_assert_msg (contains (out.error, "evil"), "the reason is missing: %s", out.error.c_str ());
-  ck_assert_msg (is_clean_text (out.error), "escape or invalid UTF-8 in the error: %s",
-      out.error.c_str ());
   ck_assert_msg (is_clean_text (out.log.dump ()), "escape or invalid UTF-8 on the bus");
 }
 GST_END_TEST;
 
 GST_START_TEST (close_reason_reaches_the_error_and_bus_as_clean_text)
 {
-  auto server = attack_server ("close-bad-reason");
   Outcome out;
-  run_until_error (server->endpoint (), "reconnect-attempts=0", 30 * GST_SECOND, out);
-  ck_assert_msg (out.error_after_s >= 0, "no error; bus:\n%s", out.log.dump ().c_str ());
-  ck_assert_msg (contains (out.error, "reason"), "the reason is missing: %s", out.error.c_str ());
-  ck_assert_msg (is_clean_text (out.error), "escape or invalid UTF-8 in the error: %s",
-      out.error.c_str ());
+  check_reason_is_clean ("close-bad-reason", "reason", out);
   for (const GstStructure *s : out.log.element_messages ("geminilive/session")) {
     const gchar *reason = gst_structure_get_string (s, "reason");
     ck_assert_msg (!reason || is_clean_text (reason), "unclean reason on the bus");

@@ -233,20 +233,23 @@ void
 test_odd_pcm_byte_joins_the_next_chunk ()
 {
   PcmAligner aligner;
+  bool first = false;
   BytesPtr even = bytes_of ({1, 2, 3, 4});
   GBytes *raw = even.get ();
-  BytesPtr out = aligner.align (std::move (even));
+  BytesPtr out = aligner.align (std::move (even), &first);
   g_assert_true (out.get () == raw);  /* no copy for a well-behaved server */
+  g_assert_true (first);
 
-  out = aligner.align (bytes_of ({5, 6, 7}));
+  out = aligner.align (bytes_of ({5, 6, 7}), &first);
   g_assert_true (contents (out) == std::vector<guint8> ({5, 6}));
-  out = aligner.align (bytes_of ({8, 9, 10, 11}));
+  g_assert_false (first);
+  out = aligner.align (bytes_of ({8, 9, 10, 11}), &first);
   g_assert_true (contents (out) == std::vector<guint8> ({7, 8, 9, 10}));
-  out = aligner.align (bytes_of ({12}));
+  out = aligner.align (bytes_of ({12}), &first);
   g_assert_true (contents (out) == std::vector<guint8> ({11, 12}));
-  g_assert_null (aligner.align (bytes_of ({13})).get ());
-  g_assert_null (aligner.align (bytes_of ({})).get ());
-  out = aligner.align (bytes_of ({14}));
+  g_assert_null (aligner.align (bytes_of ({13}), &first).get ());
+  g_assert_null (aligner.align (bytes_of ({}), &first).get ());
+  out = aligner.align (bytes_of ({14}), &first);
   g_assert_true (contents (out) == std::vector<guint8> ({13, 14}));
   aligner.end_reply ();
   g_assert_cmpuint (aligner.take_dropped (), ==, 0);
@@ -256,14 +259,30 @@ void
 test_odd_pcm_byte_at_reply_end_is_dropped_and_counted ()
 {
   PcmAligner aligner;
-  BytesPtr out = aligner.align (bytes_of ({1, 2, 3}));
+  bool first = false;
+  BytesPtr out = aligner.align (bytes_of ({1, 2, 3}), &first);
   g_assert_true (contents (out) == std::vector<guint8> ({1, 2}));
   aligner.end_reply ();
   g_assert_cmpuint (aligner.take_dropped (), ==, 1);
   g_assert_cmpuint (aligner.take_dropped (), ==, 0);
   /* The next reply starts on a sample boundary of its own. */
-  out = aligner.align (bytes_of ({4, 5}));
+  out = aligner.align (bytes_of ({4, 5}), &first);
   g_assert_true (contents (out) == std::vector<guint8> ({4, 5}));
+  g_assert_true (first);
+}
+
+void
+test_reply_starting_with_one_byte_starts_at_its_first_sample ()
+{
+  PcmAligner aligner;
+  bool first = false;
+  g_assert_null (aligner.align (bytes_of ({1}), &first).get ());
+  g_assert_false (first);
+  BytesPtr out = aligner.align (bytes_of ({2, 3, 4}), &first);
+  g_assert_true (contents (out) == std::vector<guint8> ({1, 2, 3, 4}));
+  g_assert_true (first);
+  aligner.end_reply ();
+  g_assert_cmpuint (aligner.take_dropped (), ==, 0);
 }
 
 }  // namespace
@@ -294,5 +313,7 @@ main (int argc, char **argv)
   g_test_add_func ("/peer-input/odd-pcm-byte-joins-the-next-chunk", test_odd_pcm_byte_joins_the_next_chunk);
   g_test_add_func ("/peer-input/odd-pcm-byte-at-reply-end-is-dropped-and-counted",
       test_odd_pcm_byte_at_reply_end_is_dropped_and_counted);
+  g_test_add_func ("/peer-input/reply-starting-with-one-byte-starts-at-its-first-sample",
+      test_reply_starting_with_one_byte_starts_at_its_first_sample);
   return g_test_run ();
 }
