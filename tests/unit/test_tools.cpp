@@ -102,6 +102,11 @@ void
 test_malformed_tools_name_the_bad_field ()
 {
   assert_rejected ("[{", "tools: not valid JSON");
+  /* json-glib recurses per level: nesting this deep would overflow the
+   * stack of the thread that sets the property (issue 20, item 1). */
+  assert_rejected ("[{\"functionDeclarations\": " + std::string (100000, '['),
+      "nests deeper than 256 levels");
+  assert_rejected ("[/* comment */]", "comments are refused");
   assert_rejected (R"({"functionDeclarations": []})", "tools: expected an array, got an object");
   assert_rejected (R"([{"functionDeclarations": [{"description": "x"}]}])",
       "tools[0].functionDeclarations[0].name: missing");
