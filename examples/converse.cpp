@@ -13,8 +13,9 @@
  * With --mic the reply plays through speakers into the microphone; without
  * echo cancellation the service's voice detection hears the model and
  * interrupts it. So the capture path runs webrtcdsp and the playback path
- * webrtcechoprobe (gst-plugins-bad; docs/microphone.md), both at rates they
- * accept (capture 16 kHz, the service's own; playback 48 kHz).
+ * webrtcechoprobe (gst-plugins-bad; docs/microphone.md), both at 48 kHz: they
+ * take 8/16/32/48 kHz and refuse to differ from each other; the capture is
+ * then resampled to 16 kHz, the service's own rate.
  * Any error (a bus ERROR, a missing element) is printed and exits non-zero.
  *
  * The API key comes from GEMINI_API_KEY (read by the element itself) or --api-key.
@@ -138,11 +139,14 @@ pipeline_description (const Options &opts)
     return "autoaudiosrc ! audioconvert ! audioresample ! geminilive name=live "
            "! audioconvert ! audioresample ! autoaudiosink";
   if (opts.mic)
-    /* delay-agnostic: a laptop's true speaker-to-microphone delay is not what
-     * the sinks report, so the canceller estimates it. */
+    /* The canceller aligns the reply by the latency the sinks report
+     * (tests/echo: delay-agnostic mode did not converge in 8 s). Its gain
+     * control is off: it raised the residual echo into what the service's
+     * voice detection takes for speech. */
     return "autoaudiosrc ! audioconvert ! audioresample "
-           "! audio/x-raw,format=S16LE,rate=16000,channels=1 "
-           "! webrtcdsp probe=echoprobe delay-agnostic=true ! geminilive name=live "
+           "! audio/x-raw,format=S16LE,rate=48000,channels=1 "
+           "! webrtcdsp probe=echoprobe gain-control=false ! audioresample "
+           "! audio/x-raw,rate=16000 ! geminilive name=live "
            "! audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=48000,channels=1 "
            "! webrtcechoprobe name=echoprobe ! audioconvert ! autoaudiosink";
   gchar *in = g_strescape (opts.input, nullptr);
