@@ -311,7 +311,7 @@ converse_in_room (const RoomSetup &setup)
   return outcome;
 }
 
-/* espeak-ng says kReply in about 9 s; a reply heard to its end is most of that. */
+/* espeak-ng says kReply in 8.3 s; a reply heard to its end is most of that. */
 constexpr double kWholeReplyS = 7.0;
 
 }  // namespace
