@@ -41,33 +41,26 @@ to_samples (const std::string &bytes)
 void
 collect_reply (const WsClient &client, std::vector<int16_t> &pcm, std::vector<std::string> &fragments)
 {
-  for (const auto &f : client.frames ()) {
-    JsonNode *n = json_from_string (f.text.c_str (), nullptr);
-    g_assert_nonnull (n);
-    JsonObject *o = json_node_get_object (n);
-    if (json_object_has_member (o, "serverContent")) {
-      JsonObject *sc = json_object_get_object_member (o, "serverContent");
-      if (json_object_has_member (sc, "outputTranscription"))
-        fragments.emplace_back (json_object_get_string_member (
-            json_object_get_object_member (sc, "outputTranscription"), "text"));
-      if (json_object_has_member (sc, "modelTurn")) {
-        JsonArray *parts = json_object_get_array_member (
-            json_object_get_object_member (sc, "modelTurn"), "parts");
-        for (guint i = 0; i < json_array_get_length (parts); i++) {
-          JsonObject *part = json_array_get_object_element (parts, i);
-          if (!json_object_has_member (part, "inlineData"))
-            continue;
-          gsize size = 0;
-          guchar *data = g_base64_decode (json_object_get_string_member (
-              json_object_get_object_member (part, "inlineData"), "data"), &size);
-          auto chunk = to_samples (std::string (reinterpret_cast<char *> (data), size));
-          pcm.insert (pcm.end (), chunk.begin (), chunk.end ());
-          g_free (data);
-        }
-      }
+  for_each_server_content (client, [&] (JsonObject *sc) {
+    if (json_object_has_member (sc, "outputTranscription"))
+      fragments.emplace_back (json_object_get_string_member (
+          json_object_get_object_member (sc, "outputTranscription"), "text"));
+    if (!json_object_has_member (sc, "modelTurn"))
+      return;
+    JsonArray *parts =
+        json_object_get_array_member (json_object_get_object_member (sc, "modelTurn"), "parts");
+    for (guint i = 0; i < json_array_get_length (parts); i++) {
+      JsonObject *part = json_array_get_object_element (parts, i);
+      if (!json_object_has_member (part, "inlineData"))
+        continue;
+      gsize size = 0;
+      guchar *data = g_base64_decode (json_object_get_string_member (
+          json_object_get_object_member (part, "inlineData"), "data"), &size);
+      auto chunk = to_samples (std::string (reinterpret_cast<char *> (data), size));
+      pcm.insert (pcm.end (), chunk.begin (), chunk.end ());
+      g_free (data);
     }
-    json_node_unref (n);
-  }
+  });
 }
 
 /* espeak-ng's own rendering of `text` (same voice as the server), and its rate. */
