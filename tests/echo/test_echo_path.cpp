@@ -18,6 +18,7 @@
 #include "local_server.h"
 
 #include <gst/app/gstappsink.h>
+#include <gst/base/gstbasesink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 
@@ -81,10 +82,12 @@ struct RoomSetup {
    * (render-delay), as pulsesink and alsasink report their device's. */
   int device_delay_ms = 60;
   /* Delay on top that nothing reports: sound travel (34 cm per ms). webrtcdsp
-   * trusts the reported latency: measured here, 30 ms unreported leaves a
-   * 100 ms burst at -32 to -41 dBFS as the reply starts, 60 ms leaks at -35
-   * to -41 dBFS throughout, 90-120 ms is not cancelled at all, and
-   * delay-agnostic=true did not converge within 8 s (docs/microphone.md). */
+   * trusts the reported latency: measured here (with 60 ms reported), 30 ms
+   * unreported leaves a 60-90 ms burst at -34 to -41 dBFS as the reply
+   * starts, at the edge of what the server's detection takes for speech;
+   * 60 ms leaks at -29 to -41 dBFS throughout; 120 ms is not cancelled
+   * (-26 to -35 dBFS); delay-agnostic=true did not converge within 8 s
+   * (docs/microphone.md). */
   int unreported_delay_ms = 1;
   double echo_gain = 0.3;          /* about -10 dB: a laptop's speaker to its microphone */
   double barge_in_after_s = -1;    /* the user speaks again this far into the reply; <0: never */
@@ -98,12 +101,11 @@ public:
     voice_ = wav_samples_16k (test_data_path ("question-16k.wav"));
   }
 
-  /* The speaker (appsink, sync=true) rendered `buffer`, whose running time
-   * is `running_pts`, at `running_now`: 48 kHz S16 mono, brought to 16 kHz by
-   * a 3-sample mean (a linear filter, as a room is). Each buffer sounds at its
-   * own timestamp plus the sink's delay, measured at the first buffer and
-   * again after a discontinuity (a barge-in flush). */
-  void played (GstBuffer *buffer, GstClockTime running_pts, GstClockTime running_now)
+  /* The speaker (appsink, sync=true) rendered `buffer`: 48 kHz S16 mono,
+   * brought to 16 kHz by a 3-sample mean (a linear filter, as a room is). An
+   * audio sink renders running time T at T + latency - render-delay, and its
+   * device sounds it render-delay later: at `running_pts` + `latency`. */
+  void played (GstBuffer *buffer, GstClockTime running_pts, GstClockTime latency)
   {
     GstMapInfo map;
     if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
@@ -111,12 +113,8 @@ public:
     const auto *in = reinterpret_cast<const int16_t *> (map.data);
     const size_t n = map.size / 2;
     std::lock_guard<std::mutex> lock (lock_);
-    if (GST_BUFFER_IS_DISCONT (buffer) || !anchored_) {
-      sink_delay_ = running_now > running_pts ? running_now - running_pts : 0;
-      anchored_ = true;
-    }
     size_t at = static_cast<size_t> (
-        gst_util_uint64_scale (running_pts + sink_delay_, kMicRate, GST_SECOND));
+        gst_util_uint64_scale (running_pts + latency, kMicRate, GST_SECOND));
     for (size_t i = 0; i + 2 < n; i += 3, at++) {
       if (played_.size () <= at)
         played_.resize (at + 1, 0);
@@ -136,8 +134,7 @@ public:
     const double reply_s = static_cast<double> (reply_samples_) / kMicRate;
     if (setup_.barge_in_after_s >= 0 && barge_in_at_ == 0 && reply_s >= setup_.barge_in_after_s)
       barge_in_at_ = start;
-    const size_t delay = static_cast<size_t> (setup_.device_delay_ms + setup_.unreported_delay_ms)
-        * kMicRate / 1000;
+    const size_t delay = static_cast<size_t> (setup_.unreported_delay_ms) * kMicRate / 1000;
     for (int i = 0; i < kChunk; i++) {
       const size_t t = start + i;
       double v = 0;
@@ -162,9 +159,7 @@ private:
   RoomSetup setup_;
   std::vector<int16_t> voice_;
   std::mutex lock_;
-  std::vector<int16_t> played_;  /* 16 kHz, indexed by running time */
-  bool anchored_ = false;
-  GstClockTime sink_delay_ = 0;
+  std::vector<int16_t> played_;  /* 16 kHz, indexed by the running time it sounded */
   size_t reply_samples_ = 0;
   size_t barge_in_at_ = 0;
 };
@@ -182,16 +177,11 @@ on_played (GstAppSink *sink, gpointer data)
   GstSample *sample = gst_app_sink_pull_sample (sink);
   if (sample == nullptr)
     return GST_FLOW_EOS;
-  GstClockTime now = GST_CLOCK_TIME_NONE;
-  if (GstClock *clock = gst_element_get_clock (GST_ELEMENT (sink))) {
-    now = gst_clock_get_time (clock) - gst_element_get_base_time (GST_ELEMENT (sink));
-    gst_object_unref (clock);
-  }
   GstBuffer *buffer = gst_sample_get_buffer (sample);
   const GstClockTime pts = gst_segment_to_running_time (gst_sample_get_segment (sample),
       GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
-  if (GST_CLOCK_TIME_IS_VALID (now) && GST_CLOCK_TIME_IS_VALID (pts))
-    static_cast<Room *> (data)->played (buffer, pts, now);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    static_cast<Room *> (data)->played (buffer, pts, gst_base_sink_get_latency (GST_BASE_SINK (sink)));
   gst_sample_unref (sample);
   return GST_FLOW_OK;
 }
