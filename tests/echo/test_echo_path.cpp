@@ -44,6 +44,9 @@ constexpr int kMicRate = 16000;      /* the room's time base and the test voice'
 constexpr int kSpeakerRate = 48000;  /* playback, and webrtcdsp's rate (it must equal the probe's) */
 constexpr int kChunkMs = 10;         /* webrtcdsp's own frame */
 constexpr int kChunk = kMicRate * kChunkMs / 1000;
+/* A microphone hands over each 10 ms when its period (20 ms here, like
+ * alsasrc latency-time=20000) is done, and reports that as its latency. */
+constexpr GstClockTime kMicLatency = 20 * GST_MSECOND;
 
 const char *const kReply =
     "Paris is the capital of France. It lies on the river Seine, in the north of the country, "
@@ -204,7 +207,8 @@ converse_in_room (const RoomSetup &setup)
       + std::to_string (kMicRate);
   const std::string caps48 = "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate="
       + std::to_string (kSpeakerRate);
-  const std::string description = "appsrc name=mic is-live=true format=time caps=\"" + caps16
+  const std::string description = "appsrc name=mic is-live=true format=time min-latency="
+      + std::to_string (kMicLatency) + " caps=\"" + caps16
       + "\" ! "
       + (setup.echo_cancellation ? "audioresample ! " + caps48
                     + " ! webrtcdsp probe=echoprobe gain-control=false ! audioresample ! "
@@ -213,7 +217,10 @@ converse_in_room (const RoomSetup &setup)
       + "geminilive name=live api-key=test-key endpoint=" + server.endpoint ()
       + " ! audioconvert ! audioresample ! " + caps48 + " ! "
       + (setup.echo_cancellation ? "webrtcechoprobe name=echoprobe ! " : "")
-      + "appsink name=speaker sync=true emit-signals=false render-delay="
+      /* The queue stands for an audio sink's ring buffer, which takes audio
+       * up to its buffer-time (200 ms by default) before it is due. */
+      + "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 "
+        "! appsink name=speaker sync=true emit-signals=false render-delay="
       + std::to_string (setup.device_delay_ms * GST_MSECOND);
   GError *error = nullptr;
   GstElement *pipeline = gst_parse_launch (description.c_str (), &error);
@@ -240,7 +247,7 @@ converse_in_room (const RoomSetup &setup)
     for (size_t start = 0; !stop; start += kChunk) {
       const GstClockTime pts = gst_util_uint64_scale (start, GST_SECOND, kMicRate);
       const GstClockTime duration = gst_util_uint64_scale (kChunk, GST_SECOND, kMicRate);
-      GstClockID id = gst_clock_new_single_shot_id (clock, base + pts + duration);
+      GstClockID id = gst_clock_new_single_shot_id (clock, base + pts + kMicLatency);
       gst_clock_id_wait (id, nullptr);
       gst_clock_id_unref (id);
       auto samples = room.capture (start);
