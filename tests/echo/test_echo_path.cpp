@@ -86,10 +86,10 @@ struct RoomSetup {
   int device_delay_ms = 60;
   /* Delay on top that nothing reports: sound travel (34 cm per ms). webrtcdsp
    * trusts the reported latency: measured here (with 60 ms reported), 30 ms
-   * unreported leaves a 60-90 ms burst at -34 to -41 dBFS as the reply
-   * starts, at the edge of what the server's detection takes for speech;
-   * 60 ms leaks at -29 to -41 dBFS throughout; 120 ms is not cancelled
-   * (-26 to -35 dBFS); delay-agnostic=true did not converge within 8 s
+   * unreported leaves a 90 ms burst at -33 to -41 dBFS as the reply starts,
+   * long enough for the server's detection (60 ms above -42 dBFS) to fire;
+   * 60 ms leaks at -28 to -42 dBFS throughout; 120 ms is not cancelled (-25
+   * to -41 dBFS); delay-agnostic=true did not converge within 8 s
    * (docs/microphone.md). */
   int unreported_delay_ms = 1;
   double echo_gain = 0.3;          /* about -10 dB: a laptop's speaker to its microphone */
