@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Talking over speakers, with an acoustic echo path built in the test: the
- * reply the "speaker" plays (an appsink that syncs like any audio sink) comes
- * back into the "microphone" (a live appsrc fed by a room simulation every
- * 10 ms) delayed 30-120 ms and attenuated, beside the user's own voice.
+ * reply the "speaker" plays (an appsink that syncs like any audio sink and
+ * reports a device delay of 30-120 ms) comes back into the "microphone" (a
+ * live appsrc fed by a room simulation every 10 ms) that much later, 10 dB
+ * down, beside the user's own voice.
  * Against gemini-live-server in real-time mode, whose voice detection barges
  * in when it hears speech while the reply still plays:
  * - without echo cancellation the server hears the echo and interrupts the
@@ -18,8 +19,8 @@
 #include "local_server.h"
 
 #include <gst/app/gstappsink.h>
-#include <gst/base/gstbasesink.h>
 #include <gst/app/gstappsrc.h>
+#include <gst/base/gstbasesink.h>
 #include <gst/gst.h>
 
 #include <glib/gstdio.h>
@@ -128,7 +129,7 @@ public:
   }
 
   /* The microphone's samples [start, start + kChunk): the user's voice plus
-   * the echo of what was played echo_delay_ms earlier. */
+   * the echo of what the speaker sounded unreported_delay_ms earlier. */
   std::vector<int16_t> capture (size_t start)
   {
     std::vector<int16_t> out (kChunk, 0);
