@@ -35,7 +35,29 @@ struct RealtimeInputSettings {
   std::optional<int> prefix_padding_ms;
   std::optional<int> silence_duration_ms;
   std::string activity_handling;    /* START_OF_ACTIVITY_INTERRUPTS|NO_INTERRUPTION */
-  std::string turn_coverage;        /* TURN_INCLUDES_ONLY_ACTIVITY|TURN_INCLUDES_ALL_INPUT */
+  std::string turn_coverage;        /* TURN_INCLUDES_ONLY_ACTIVITY|TURN_INCLUDES_ALL_INPUT|
+                                     * TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO */
+};
+
+/* generationConfig.thinkingConfig.thinkingLevel (the 3.x models; 2.5 takes a
+ * budget instead). UNSET = not sent. */
+enum class ThinkingLevel { UNSET, MINIMAL, LOW, MEDIUM, HIGH };
+/* "MINIMAL" … "HIGH"; nullptr for UNSET. */
+const char *thinking_level_wire_name (ThinkingLevel level);
+
+/* inputAudioTranscription / outputAudioTranscription beyond "on": hints the
+ * SDK's AudioTranscriptionConfig carries (protocol_speech.cpp). Empty = not sent. */
+struct TranscriptionSettings {
+  std::vector<std::string> language_codes;     /* BCP-47 hints */
+  std::vector<std::string> custom_vocabulary;  /* terms to bias recognition to */
+  std::string mode;                            /* VERBATIM|SMART */
+};
+
+/* generationConfig.translationConfig (the translate models). Not sent while
+ * target_language_code is empty. */
+struct TranslationSettings {
+  std::string target_language_code;          /* BCP-47, e.g. "de" */
+  std::optional<bool> echo_target_language;  /* speak input already in the target language */
 };
 
 /* Everything that goes into the `setup` message. Optional fields that are
@@ -60,6 +82,14 @@ struct SetupConfig {
   std::string media_resolution;           /* MEDIA_RESOLUTION_LOW|MEDIUM|HIGH */
   std::optional<bool> affective_dialog;   /* generationConfig.enableAffectiveDialog */
   std::optional<bool> proactive_audio;    /* proactivity.proactiveAudio */
+  std::optional<bool> proactive_video;    /* proactivity.proactiveVideo */
+  ThinkingLevel thinking_level = ThinkingLevel::UNSET;
+  /* historyConfig.initialHistoryInClientContent: clientContent at the start
+   * seeds history (3.1 closes a session that sends it later otherwise). */
+  std::optional<bool> history_in_client_content;
+  TranscriptionSettings input_transcription_settings;   /* sent when input_transcription */
+  TranscriptionSettings output_transcription_settings;  /* sent when output_transcription */
+  TranslationSettings translation;
   RealtimeInputSettings realtime_input;
   /* Function calling and built-in tools (protocol_tools.cpp). tools_json is
    * a JSON array of Tool already checked by parse_tools_json; the booleans add
@@ -76,7 +106,22 @@ struct SetupConfig {
   uint64_t compression_target_tokens = 0;
 };
 
+/* The setup message. Model-aware for the models in model_catalog.h: it leaves
+ * out what the chosen model refuses although the application may have set it
+ * harmlessly (thinkingConfig on gemini-3.8-live, proactiveAudio false where
+ * it is always on) and asks a transcribe model for TEXT. What the model
+ * refuses outright is for validate_setup_for_model () to report first. */
 std::string encode_setup (const SetupConfig &config);
+
+/* contextUpdate: replaces the system instruction and/or the tools mid-session
+ * (in order with other input). Unset = unchanged; a set tools_json (a JSON
+ * array already checked by parse_tools_json) replaces the tools, "[]" clears
+ * them. False and `error` when tools_json is not a valid tools array. */
+struct ContextUpdate {
+  std::optional<std::string> system_instruction;
+  std::optional<std::string> tools_json;
+};
+bool encode_context_update (const ContextUpdate &update, std::string &frame, std::string &error);
 /* realtimeInput.audio with mimeType "audio/pcm;rate=<rate>" and base64 data. */
 std::string encode_realtime_audio (const uint8_t *pcm, size_t size, int rate);
 std::string encode_audio_stream_end ();

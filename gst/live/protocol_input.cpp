@@ -39,6 +39,19 @@ detection_is_set (const RealtimeInputSettings &r)
 
 }  // namespace
 
+const char *
+thinking_level_wire_name (ThinkingLevel level)
+{
+  switch (level) {
+    case ThinkingLevel::MINIMAL: return "MINIMAL";
+    case ThinkingLevel::LOW: return "LOW";
+    case ThinkingLevel::MEDIUM: return "MEDIUM";
+    case ThinkingLevel::HIGH: return "HIGH";
+    case ThinkingLevel::UNSET: break;
+  }
+  return nullptr;
+}
+
 std::string
 encode_realtime_video (const uint8_t *image, size_t size, const std::string &mime_type)
 {

@@ -223,7 +223,7 @@ check_function (JsonNode *node, const std::string &path, ToolDeclarations &out)
   JsonObject *fn = object_at (node, path);
   if (!json_object_has_member (fn, "name"))
     throw ShapeError (path + ".name: missing (every function declaration needs a name)");
-  bool non_blocking = false;
+  bool non_blocking = false, blocking = false;
   for (const auto &[k, v] : members_of (fn)) {
     std::string at = path + "." + k;
     if (k == "name") {
@@ -245,7 +245,9 @@ check_function (JsonNode *node, const std::string &path, ToolDeclarations &out)
       std::string behavior = normalize_enum (fn, "behavior", v, at, written);
       if (behavior == "NON_BLOCKING")
         non_blocking = true;
-      else if (behavior != "BLOCKING" && behavior != "UNSPECIFIED")
+      else if (behavior == "BLOCKING")
+        blocking = true;
+      else if (behavior != "UNSPECIFIED")
         throw ShapeError (at + ": unknown behavior \"" + written
             + "\" (expected BLOCKING or NON_BLOCKING)");
     } else {
@@ -257,6 +259,8 @@ check_function (JsonNode *node, const std::string &path, ToolDeclarations &out)
     throw ShapeError (path + ": give either parameters or parametersJsonSchema, not both");
   if (non_blocking)
     out.non_blocking_functions.insert (json_object_get_string_member (fn, "name"));
+  if (blocking)
+    out.blocking_functions.insert (json_object_get_string_member (fn, "name"));
 }
 
 void
