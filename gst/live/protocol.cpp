@@ -266,8 +266,8 @@ decode_model_turn (JsonNode *node, const JsonPath &path, ServerMessage &msg)
         decode_inline_data (value, part_path.member (key), msg);
       } else if (key == "text") {
         std::optional<std::string> text = part.string ("text");
-        if (text && !thought)
-          msg.texts.push_back (*text);
+        if (text)
+          (thought ? msg.thoughts : msg.texts).push_back (*text);
       } else if (!is_one_of (key, {"thought", "thoughtSignature"})) {
         msg.unknown_fields.push_back (part.path_of (key));
       }
@@ -275,11 +275,56 @@ decode_model_turn (JsonNode *node, const JsonPath &path, ServerMessage &msg)
   }
 }
 
-std::optional<std::string>
-transcription_text (JsonNode *node, const JsonPath &path)
+/* A Duration member ("1.5s"), or nullopt when absent. */
+std::optional<int64_t>
+duration_member (const Fields &fields, const char *name)
 {
-  Fields transcription (node, path);
-  return transcription.string ("text").value_or ("");
+  std::optional<std::string> text = fields.string (name);
+  if (!text)
+    return std::nullopt;
+  std::optional<int64_t> ms = parse_duration_ms (*text);
+  if (!ms)
+    throw DecodeError (fields.path_of (name) + " \"" + *text + "\" is not a Duration like \"1.5s\"");
+  return ms;
+}
+
+Transcription
+decode_transcription (JsonNode *node, const JsonPath &path, ServerMessage &msg)
+{
+  Fields fields (node, path);
+  Transcription t;
+  for (const auto &[key, value] : fields.all ()) {
+    if (key == "text")
+      t.text = fields.string ("text").value_or ("");
+    else if (key == "finished")
+      t.info.finished = fields.boolean ("finished");
+    else if (key == "languageCode")
+      t.info.language_code = fields.string ("languageCode").value_or ("");
+    else if (key == "startOffset")
+      t.info.start_offset_ms = duration_member (fields, "startOffset");
+    else if (key == "endOffset")
+      t.info.end_offset_ms = duration_member (fields, "endOffset");
+    else if (!JSON_NODE_HOLDS_NULL (value))
+      msg.unknown_fields.push_back (fields.path_of (key));  /* speakerLabel, words, … */
+  }
+  return t;
+}
+
+void
+decode_interaction_status (const Fields &content, ServerMessage &msg)
+{
+  std::string status = content.string ("interactionStatus").value_or ("");
+  if (status == "IDLE" || status == "REQUIRES_ACTION")
+    msg.interaction_status = InteractionStatus::IDLE;
+  else if (status == "IN_PROGRESS")
+    msg.interaction_status = InteractionStatus::IN_PROGRESS;
+  else if (status == "WAITING_FOR_INPUT")
+    msg.interaction_status = InteractionStatus::WAITING_FOR_INPUT;
+  else {
+    msg.interaction_status = InteractionStatus::UNSPECIFIED;
+    if (status != "INTERACTION_STATUS_UNSPECIFIED")
+      msg.unknown_fields.push_back (content.path_of ("interactionStatus") + "(" + status + ")");
+  }
 }
 
 void
@@ -293,10 +338,18 @@ decode_server_content (JsonNode *node, ServerMessage &msg)
     JsonPath path = content_path.member (key);
     if (key == "modelTurn")
       decode_model_turn (value, path, msg);
-    else if (key == "inputTranscription")
-      msg.input_transcription = transcription_text (value, path);
-    else if (key == "outputTranscription")
-      msg.output_transcription = transcription_text (value, path);
+    else if (key == "inputTranscription") {
+      Transcription t = decode_transcription (value, path, msg);
+      msg.input_transcription = std::move (t.text);
+      msg.input_transcription_info = std::move (t.info);
+    } else if (key == "outputTranscription") {
+      Transcription t = decode_transcription (value, path, msg);
+      msg.output_transcription = std::move (t.text);
+      msg.output_transcription_info = std::move (t.info);
+    } else if (key == "interimInputTranscription")
+      msg.interim_input_transcription = decode_transcription (value, path, msg);
+    else if (key == "interactionStatus")
+      decode_interaction_status (content, msg);
     else if (key == "generationComplete")
       msg.generation_complete = content.boolean ("generationComplete");
     else if (key == "turnComplete")
@@ -384,7 +437,43 @@ decode_resumption_update (JsonNode *node, ServerMessage &msg)
   ResumptionUpdate result;
   result.new_handle = update.string ("newHandle").value_or ("");
   result.resumable = update.boolean ("resumable");
+  if (JsonNode *index = update.get ("lastConsumedClientMessageIndex")) {
+    result.last_consumed_client_message_index = read_int64 (index);
+    if (!result.last_consumed_client_message_index)
+      throw DecodeError (update.path_of ("lastConsumedClientMessageIndex")
+          + " must be an integer");
+  }
   msg.resumption_update = result;
+}
+
+void
+decode_setup_complete (JsonNode *node, ServerMessage &msg)
+{
+  Fields setup (node, ROOT_PATH.member ("setupComplete"));
+  msg.setup_complete = true;
+  for (const auto &[key, value] : setup.all ()) {
+    if (key == "sessionId")
+      msg.session_id = setup.string ("sessionId").value_or ("");
+    else if (!JSON_NODE_HOLDS_NULL (value))
+      msg.unknown_fields.push_back (setup.path_of (key));  /* voiceConsentSignature, … */
+  }
+}
+
+/* voiceActivity {voiceActivityType, audioOffset}; the Vertex wire names the
+ * type `type`. */
+void
+decode_voice_activity (JsonNode *node, ServerMessage &msg)
+{
+  Fields activity (node, ROOT_PATH.member ("voiceActivity"));
+  VoiceActivity result;
+  result.wire_type = activity.string ("voiceActivityType")
+                         .value_or (activity.string ("type").value_or (""));
+  if (result.wire_type == "ACTIVITY_START")
+    result.kind = VoiceActivity::Kind::START;
+  else if (result.wire_type == "ACTIVITY_END")
+    result.kind = VoiceActivity::Kind::END;
+  result.audio_offset_ms = duration_member (activity, "audioOffset");
+  msg.voice_activity = std::move (result);
 }
 
 /* Vertex says "candidates" where the Gemini API says "response"; one name
@@ -406,6 +495,11 @@ decode_usage (JsonNode *node, ServerMessage &msg)
   Fields usage (node, usage_path);
   UsageMetadata result;
   for (const auto &[key, value] : usage.all ()) {
+    if (key == "serviceTier" && JSON_NODE_HOLDS_VALUE (value)
+        && json_node_get_value_type (value) == G_TYPE_STRING) {
+      result.service_tier = json_node_get_string (value);
+      continue;
+    }
     std::string name = usage_name (key);
     if (std::optional<int64_t> count = read_int64 (value)) {
       result.counts.emplace_back (name, *count);
@@ -439,8 +533,9 @@ decode_root (JsonNode *root)
     if (JSON_NODE_HOLDS_NULL (value))
       continue;
     if (key == "setupComplete") {
-      Fields check (value, ROOT_PATH.member (key));
-      msg.setup_complete = true;
+      decode_setup_complete (value, msg);
+    } else if (key == "voiceActivity") {
+      decode_voice_activity (value, msg);
     } else if (key == "serverContent") {
       decode_server_content (value, msg);
     } else if (key == "toolCall") {

@@ -153,6 +153,7 @@ struct FunctionCall {
  * "promptTokensDetails.AUDIO" and so on. */
 struct UsageMetadata {
   std::vector<std::pair<std::string, int64_t>> counts;
+  std::string service_tier;  /* serviceTier as the server wrote it; empty when absent */
 };
 
 struct GoAway {
@@ -162,6 +163,38 @@ struct GoAway {
 struct ResumptionUpdate {
   std::string new_handle;
   bool resumable = false;
+  /* Vertex with sessionResumption.transparent: the last client message the
+   * state includes (counted from 0), so the rest can be resent after resuming. */
+  std::optional<int64_t> last_consumed_client_message_index;
+};
+
+/* What a Transcription carries beside its text (newer servers). */
+struct TranscriptionInfo {
+  bool finished = false;               /* documented; reported never set on the Gemini API */
+  std::string language_code;           /* BCP-47 of the text; empty when not given */
+  std::optional<int64_t> start_offset_ms;  /* from the start of the input audio */
+  std::optional<int64_t> end_offset_ms;
+};
+
+struct Transcription {
+  std::string text;
+  TranscriptionInfo info;
+};
+
+/* serverContent.interactionStatus: extended thinking ends a turn only at IDLE. */
+enum class InteractionStatus {
+  NONE,               /* not in the frame */
+  UNSPECIFIED,        /* INTERACTION_STATUS_UNSPECIFIED, or a value this codec does not know */
+  IN_PROGRESS,        /* more output is coming (background reasoning) */
+  IDLE,               /* all processing done; REQUIRES_ACTION (deprecated) decodes as IDLE */
+  WAITING_FOR_INPUT,
+};
+
+/* voiceActivity: the server's own voice activity detection. */
+struct VoiceActivity {
+  enum class Kind { START, END, OTHER } kind = Kind::OTHER;
+  std::string wire_type;                /* "ACTIVITY_START", … as written */
+  std::optional<int64_t> audio_offset_ms;  /* from the start of the audio stream */
 };
 
 /* serverContent.groundingMetadata (Google Search), for citations. */
@@ -192,18 +225,26 @@ struct UrlContextMetadata {
  * consumers handle them in the order the fields are declared here. */
 struct ServerMessage {
   bool setup_complete = false;
+  std::string session_id;             /* setupComplete.sessionId; empty when not given */
 
   /* serverContent */
   std::vector<BytesPtr> audio;        /* every inlineData audio part, in order, decoded */
   int audio_rate = 24000;             /* rate from the parts' mimeType */
   std::vector<std::string> texts;     /* non-thought text parts */
-  std::optional<std::string> input_transcription;
-  std::optional<std::string> output_transcription;
+  std::vector<std::string> thoughts;  /* text parts marked thought: true, in order */
+  /* Low-latency text while the user is still speaking. */
+  std::optional<Transcription> interim_input_transcription;
+  std::optional<std::string> input_transcription;   /* its text */
+  TranscriptionInfo input_transcription_info;       /* the rest, when input_transcription is set */
+  std::optional<std::string> output_transcription;  /* its text */
+  TranscriptionInfo output_transcription_info;
   bool generation_complete = false;
   bool turn_complete = false;
   std::string turn_complete_reason;   /* empty when the server gave none */
   bool interrupted = false;
   bool waiting_for_input = false;     /* the model waits for the user to go on */
+  InteractionStatus interaction_status = InteractionStatus::NONE;
+  std::optional<VoiceActivity> voice_activity;
 
   std::vector<FunctionCall> tool_calls;
   std::vector<std::string> cancelled_tool_call_ids;

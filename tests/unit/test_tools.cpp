@@ -57,6 +57,25 @@ test_valid_tools_are_normalized_and_classified ()
 }
 
 void
+test_file_search_and_mcp_servers_pass_through ()
+{
+  const char *json = R"([{"fileSearch": {"fileSearchStoreNames": ["fileSearchStores/docs-1"]}},)"
+      R"({"mcpServers": [{"name": "weather", "streamableHttpTransport": {"url": "https://x/mcp"}}]},)"
+      R"({"functionDeclarations": [{"name": "book", "behavior": "blocking"}]}])";
+  ToolDeclarations declared;
+  std::string error;
+  if (!parse_tools_json (json, declared, error))
+    g_error ("refused: %s", error.c_str ());
+  g_assert_true (declared.file_search && declared.mcp_servers);
+  g_assert_true (declared.blocking_functions.count ("book") == 1);
+  g_assert_true (declared.normalized_json.find ("fileSearchStores/docs-1") != std::string::npos);
+  g_assert_true (declared.normalized_json.find ("streamableHttpTransport") != std::string::npos);
+  assert_rejected (R"([{"fileSearch": []}])", "tools[0].fileSearch: expected an object");
+  assert_rejected (R"([{"mcpServers": {}}])", "tools[0].mcpServers: expected an array");
+  assert_rejected (R"([{"mcpServers": [1]}])", "tools[0].mcpServers[0]: expected an object");
+}
+
+void
 test_setup_tools_match_the_sdk_and_validate ()
 {
   /* The official SDK's rich setup carries exactly this declaration. */
@@ -299,6 +318,8 @@ main (int argc, char **argv)
       test_setup_tools_match_the_sdk_and_validate);
   g_test_add_func ("/tools/builtins-are-not-doubled-and-nothing-means-no-tools",
       test_builtins_are_not_doubled_and_nothing_means_no_tools);
+  g_test_add_func ("/tools/file-search-and-mcp-servers-pass-through",
+      test_file_search_and_mcp_servers_pass_through);
   g_test_add_func ("/tools/malformed-tools-name-the-bad-field",
       test_malformed_tools_name_the_bad_field);
   g_test_add_func ("/tools/tool-response-matches-the-sdk-and-validates",
