@@ -43,23 +43,6 @@ server_content_flag (const char *key)
   return finish (b);
 }
 
-std::string
-server_content_transcription (const char *key, const std::string &text)
-{
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "serverContent");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, key);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "text");
-  json_builder_add_string_value (b, text.c_str ());
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return finish (b);
-}
-
 void
 add_modality_details (JsonBuilder *b, const char *name,
     const std::vector<std::pair<const char *, int64_t>> &counts)
@@ -77,6 +60,19 @@ add_modality_details (JsonBuilder *b, const char *name,
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
+}
+
+/* protobuf Duration in JSON: seconds with up to 9 fractional digits and an 's'. */
+std::string
+duration_text (int64_t ms)
+{
+  char duration[64];
+  if (ms % 1000 == 0)
+    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT "s", ms / 1000);
+  else
+    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT "s",
+        ms / 1000, ms % 1000);
+  return duration;
 }
 
 }  // namespace
@@ -117,15 +113,46 @@ msg_audio_chunk (const guint8 *pcm, gsize size)
 }
 
 std::string
-msg_input_transcription (const std::string &text)
+msg_transcription (const char *key, const TranscriptSpec &transcript)
 {
-  return server_content_transcription ("inputTranscription", text);
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, key);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, transcript.text.c_str ());
+  if (!transcript.language_code.empty ()) {
+    json_builder_set_member_name (b, "languageCode");
+    json_builder_add_string_value (b, transcript.language_code.c_str ());
+  }
+  if (transcript.start_ms >= 0 && transcript.end_ms >= transcript.start_ms) {
+    json_builder_set_member_name (b, "startOffset");
+    json_builder_add_string_value (b, duration_text (transcript.start_ms).c_str ());
+    json_builder_set_member_name (b, "endOffset");
+    json_builder_add_string_value (b, duration_text (transcript.end_ms).c_str ());
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
 }
 
 std::string
-msg_output_transcription (const std::string &text)
+msg_turn_complete (const char *interaction_status)
 {
-  return server_content_transcription ("outputTranscription", text);
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "turnComplete");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "interactionStatus");
+  json_builder_add_string_value (b, interaction_status);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
 }
 
 std::string
@@ -299,19 +326,12 @@ msg_tool_call_cancellation (const std::vector<std::string> &ids)
 std::string
 msg_go_away (int64_t time_left_ms)
 {
-  /* protobuf Duration in JSON: seconds with up to 9 fractional digits and an 's'. */
-  char duration[64];
-  if (time_left_ms % 1000 == 0)
-    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT "s", time_left_ms / 1000);
-  else
-    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT "s",
-        time_left_ms / 1000, time_left_ms % 1000);
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "goAway");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "timeLeft");
-  json_builder_add_string_value (b, duration);
+  json_builder_add_string_value (b, duration_text (time_left_ms).c_str ());
   json_builder_end_object (b);
   json_builder_end_object (b);
   return finish (b);

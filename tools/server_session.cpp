@@ -258,12 +258,22 @@ ServerSession::handle_setup (JsonObject *setup)
     close (1008, wrong_form);
     return;
   }
-  if (!server_.model_known (model_id)) {
+  /* The catalog's current models are served too, unless a model list was
+   * given (--model, the scenario's known_models). */
+  const ModelRules *rules = find_model_rules (model_id);
+  const bool catalog_serves = rules != nullptr && !rules->retired
+      && server_.config ().known_models.empty () && !server_.config ().scenario.known_models;
+  if (!server_.model_known (model_id) && !catalog_serves) {
     close (1008, "models/" + model_id + " is not found for API version " + route_.api_version +
         ", or is not supported for bidiGenerateContent");
     return;
   }
 
+  if (std::optional<CloseSpec> refusal = check_setup_for_model (setup, model_)) {
+    server_.log ("%s: %s refuses this setup", tag_.c_str (), model_id.c_str ());
+    close (refusal->code, refusal->reason);
+    return;
+  }
   input_transcription_ = client_member (setup, "inputAudioTranscription") != nullptr;
   output_transcription_ = client_member (setup, "outputAudioTranscription") != nullptr;
   JsonObject *resumption = client_object (setup, "sessionResumption");
@@ -351,6 +361,10 @@ ServerSession::handle_realtime_input (JsonObject *input)
     handle_audio (audio);
   } else if (JsonNode *chunks = client_member (input, "mediaChunks")) {
     /* The deprecated form: a list of blobs, audio or images. */
+    if (model_.rules && !model_.rules->media_chunks) {
+      invalid_argument ("this model refuses the deprecated realtimeInput.mediaChunks");
+      return;
+    }
     if (!JSON_NODE_HOLDS_ARRAY (chunks)) {
       invalid_argument ("realtimeInput.mediaChunks must be an array");
       return;
@@ -363,6 +377,9 @@ ServerSession::handle_realtime_input (JsonObject *input)
       else
         handle_audio (blob);
     }
+  } else if (model_.is (ModelKind::TRANSLATION) && (client_member (input, "video") != nullptr
+                 || client_member (input, "text") != nullptr)) {
+    invalid_argument ("the translate model takes audio input only");
   } else if (client_member (input, "video") != nullptr) {
     video_frames_++;
   } else if (JsonNode *text = client_member (input, "text")) {
@@ -398,6 +415,8 @@ ServerSession::handle_realtime_input (JsonObject *input)
       vad_->reset_turn ();
       UserTurn turn;
       turn.audio_ms = turn_audio_ms_;
+      turn.start_ms = speech_start_ms_;
+      turn.end_ms = vad_->elapsed_ms ();
       end_user_turn (turn);
     }
   } else {
@@ -463,12 +482,15 @@ ServerSession::handle_audio (JsonObject *blob)
           event.at_ms);
       turn_audio_ms_ = pending_audio_ms_ + (vad_->elapsed_ms () - event.at_ms);
       pending_audio_ms_ = 0;
+      speech_start_ms_ = event.at_ms;
       user_speech_started ();
     } else {
       server_.log ("%s: speech ended at %" G_GINT64_FORMAT " ms of audio", tag_.c_str (),
           event.at_ms);
       UserTurn turn;
       turn.audio_ms = turn_audio_ms_;
+      turn.start_ms = speech_start_ms_;
+      turn.end_ms = event.at_ms;
       end_user_turn (turn);
     }
   }
@@ -505,6 +527,12 @@ void
 ServerSession::handle_client_content (JsonObject *content)
 {
   std::string last_user_text;
+  if (model_.rules && model_.rules->client_content_needs_history_config
+      && !model_.history_in_client_content && conversation_->turns_done > 0) {
+    invalid_argument ("clientContent after the first model turn without "
+                      "historyConfig.initialHistoryInClientContent");
+    return;
+  }
   if (JsonNode *turns = client_member (content, "turns")) {
     if (!JSON_NODE_HOLDS_ARRAY (turns)) {
       invalid_argument ("clientContent.turns must be an array");
@@ -550,7 +578,13 @@ ServerSession::handle_tool_response (JsonObject *response)
   }
   JsonArray *array = json_node_get_array (list);
   for (guint i = 0; i < json_array_get_length (array); i++) {
-    std::string id = string_member (json_array_get_object_element (array, i), "id");
+    JsonObject *answer = json_array_get_object_element (array, i);
+    if (auto refusal = check_response_scheduling (model_,
+            client_member (answer, "scheduling") != nullptr)) {
+      close (refusal->code, refusal->reason);
+      return;
+    }
+    std::string id = string_member (answer, "id");
     if (pending_tool_ids_.erase (id) == 0) {
       invalid_argument ("toolResponse for unknown or cancelled call id '" + id + "'");
       return;
