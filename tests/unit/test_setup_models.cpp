@@ -257,8 +257,7 @@ main (int argc, char **argv)
   g_test_add_func ("/setup-models/context-update-replaces-instruction-and-tools",
       test_context_update_replaces_instruction_and_tools);
   /* last: it validates what the tests above built */
-  if (false)
-    g_test_add_func ("/setup-models/frames-conform-to-the-extended-schema",
-        test_frames_conform_to_the_extended_schema);
+  g_test_add_func ("/setup-models/frames-conform-to-the-extended-schema",
+      test_frames_conform_to_the_extended_schema);
   return g_test_run ();
 }
