@@ -8,7 +8,7 @@
  */
 #include "model_policy.h"
 
-#include "server_session.h"  /* client_member, client_object */
+#include "server_session.h"  /* client_member, client_object, client_string */
 
 namespace gemlive::server {
 
@@ -20,15 +20,6 @@ CloseSpec
 refused (const char *reason = kInvalidArgument)
 {
   return CloseSpec {1007, reason};
-}
-
-std::string
-string_at (JsonObject *object, const char *name)
-{
-  JsonNode *n = client_member (object, name);
-  if (n == nullptr || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (n);
 }
 
 /* Present and true (a bool) / present and false. */
@@ -50,7 +41,7 @@ check_thinking (JsonObject *generation, const ModelRules &r)
       return refused ("Thinking level must be specified for this model");
     return std::nullopt;
   }
-  const std::string level = string_at (thinking, "thinkingLevel");
+  const std::string level = client_string (thinking, "thinkingLevel");
   const bool budget = client_member (thinking, "thinkingBudget") != nullptr;
   switch (r.thinking) {
     case ThinkingSupport::NONE:
@@ -104,20 +95,23 @@ check_tools (JsonObject *setup, const ModelRules &r, ModelPolicy &policy)
 bool
 ModelPolicy::call_blocks (const std::string &name, bool scripted_non_blocking) const
 {
-  if (!rules)
-    return !scripted_non_blocking;
-  if (scripted_non_blocking && rules->non_blocking_calls)
-    return false;
-  return call_is_blocking (rules, tools, name);
+  if (rules && !rules->non_blocking_calls)
+    return true;  /* 3.1 blocks on every call */
+  if (rules && rules->non_blocking_by_default)  /* 3.8: only a declared BLOCKING call blocks */
+    return !scripted_non_blocking && call_is_blocking (rules, tools, name);
+  /* Models that block by default: the scenario says how the service treats
+   * the call, whatever the client declared (so a test can catch a client
+   * that streams on during a call the service holds). */
+  return !scripted_non_blocking;
 }
 
 std::optional<CloseSpec>
 check_setup_for_model (JsonObject *setup, ModelPolicy &policy)
 {
-  policy.rules = find_model_rules (string_at (setup, "model"));
+  policy.rules = find_model_rules (client_string (setup, "model"));
   JsonObject *generation = client_object (setup, "generationConfig");
   JsonObject *translation = client_object (generation, "translationConfig");
-  policy.translate_to = string_at (translation, "targetLanguageCode");
+  policy.translate_to = client_string (translation, "targetLanguageCode");
   policy.history_in_client_content = bool_at (client_object (setup, "historyConfig"),
       "initialHistoryInClientContent").value_or (false);
   if (!policy.rules)

@@ -31,8 +31,8 @@ struct ModelPolicy {
 
   bool is (ModelKind kind) const { return rules && rules->kind == kind; }
   bool turn_ends_at_idle () const { return rules && rules->turn_end == TurnEnd::INTERACTION_STATUS; }
-  /* Whether the reply waits for the answer to a call of `name`; the scenario
-   * may make a call non-blocking where the model honours that. */
+  /* Whether the reply waits for the answer to a call of `name`: on 3.8 as
+   * declared (undeclared: no), on 3.1 always, elsewhere as the scenario says. */
   bool call_blocks (const std::string &name, bool scripted_non_blocking) const;
 };
 

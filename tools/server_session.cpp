@@ -35,15 +35,6 @@ snake_case (const char *camel)
   return out;
 }
 
-std::string
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *n = client_member (object, name);
-  if (n == nullptr || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (n);
-}
-
 bool
 bool_member (JsonObject *object, const char *name)
 {
@@ -91,6 +82,15 @@ client_member (JsonObject *object, const char *camel_name)
   if (n == nullptr)
     n = json_object_get_member (object, snake_case (camel_name).c_str ());
   return n;
+}
+
+std::string
+client_string (JsonObject *object, const char *camel_name)
+{
+  JsonNode *n = client_member (object, camel_name);
+  if (n == nullptr || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (n);
 }
 
 JsonObject *
@@ -247,7 +247,7 @@ ServerSession::handle_frame (const char *data, gsize size)
 void
 ServerSession::handle_setup (JsonObject *setup)
 {
-  std::string model = string_member (setup, "model");
+  std::string model = client_string (setup, "model");
   if (model.empty ()) {
     invalid_argument ("setup.model is missing");
     return;
@@ -278,7 +278,7 @@ ServerSession::handle_setup (JsonObject *setup)
   output_transcription_ = client_member (setup, "outputAudioTranscription") != nullptr;
   JsonObject *resumption = client_object (setup, "sessionResumption");
   resumption_requested_ = resumption != nullptr;
-  std::string handle = string_member (resumption, "handle");
+  std::string handle = client_string (resumption, "handle");
   if (!handle.empty ()) {
     conversation_ = server_.find_conversation (handle);
     if (!conversation_) {
@@ -338,9 +338,9 @@ ServerSession::apply_realtime_input_config (JsonObject *config)
   JsonObject *aad = client_object (config, "automaticActivityDetection");
   automatic_activity_ = !bool_member (aad, "disabled");
   settings.high_start_sensitivity =
-      string_member (aad, "startOfSpeechSensitivity") != "START_SENSITIVITY_LOW";
+      client_string (aad, "startOfSpeechSensitivity") != "START_SENSITIVITY_LOW";
   settings.high_end_sensitivity =
-      string_member (aad, "endOfSpeechSensitivity") != "END_SENSITIVITY_LOW";
+      client_string (aad, "endOfSpeechSensitivity") != "END_SENSITIVITY_LOW";
   if (auto padding = int_member (aad, "prefixPaddingMs"))
     settings.prefix_padding_ms = *padding;
   if (auto silence = int_member (aad, "silenceDurationMs"))
@@ -349,8 +349,8 @@ ServerSession::apply_realtime_input_config (JsonObject *config)
     invalid_argument ("negative prefixPaddingMs or silenceDurationMs");
     return;
   }
-  barge_in_ = string_member (config, "activityHandling") != "NO_INTERRUPTION";
-  turn_includes_all_input_ = string_member (config, "turnCoverage") == "TURN_INCLUDES_ALL_INPUT";
+  barge_in_ = client_string (config, "activityHandling") != "NO_INTERRUPTION";
+  turn_includes_all_input_ = client_string (config, "turnCoverage") == "TURN_INCLUDES_ALL_INPUT";
   vad_ = std::make_unique<VoiceActivityDetector> (settings);
 }
 
@@ -372,7 +372,7 @@ ServerSession::handle_realtime_input (JsonObject *input)
     JsonArray *array = json_node_get_array (chunks);
     for (guint i = 0; i < json_array_get_length (array) && phase_ != Phase::CLOSED; i++) {
       JsonObject *blob = json_array_get_object_element (array, i);
-      if (string_member (blob, "mimeType").rfind ("image/", 0) == 0)
+      if (client_string (blob, "mimeType").rfind ("image/", 0) == 0)
         video_frames_++;
       else
         handle_audio (blob);
@@ -427,13 +427,13 @@ ServerSession::handle_realtime_input (JsonObject *input)
 void
 ServerSession::handle_audio (JsonObject *blob)
 {
-  const std::string mime = string_member (blob, "mimeType");
+  const std::string mime = client_string (blob, "mimeType");
   const int rate = pcm_rate (mime);
   if (rate == 0) {
     invalid_argument ("unsupported audio mimeType '" + mime + "' (expected audio/pcm;rate=N)");
     return;
   }
-  const std::string b64 = string_member (blob, "data");
+  const std::string b64 = client_string (blob, "data");
   gsize size = 0;
   guchar *pcm = g_base64_decode (b64.c_str (), &size);
   if (size % 2 != 0) {
@@ -546,13 +546,13 @@ ServerSession::handle_client_content (JsonObject *content)
         return;
       }
       JsonObject *turn = json_node_get_object (turn_node);
-      std::string role = string_member (turn, "role");
+      std::string role = client_string (turn, "role");
       std::string text;
       JsonNode *parts = client_member (turn, "parts");
       if (parts != nullptr && JSON_NODE_HOLDS_ARRAY (parts)) {
         JsonArray *part_array = json_node_get_array (parts);
         for (guint p = 0; p < json_array_get_length (part_array); p++)
-          text += string_member (json_array_get_object_element (part_array, p), "text");
+          text += client_string (json_array_get_object_element (part_array, p), "text");
       }
       conversation_->history.push_back ((role.empty () ? "user" : role) + ": " + text);
       if (role != "model")
@@ -584,7 +584,7 @@ ServerSession::handle_tool_response (JsonObject *response)
       close (refusal->code, refusal->reason);
       return;
     }
-    std::string id = string_member (answer, "id");
+    std::string id = client_string (answer, "id");
     if (pending_tool_ids_.erase (id) == 0) {
       invalid_argument ("toolResponse for unknown or cancelled call id '" + id + "'");
       return;

@@ -156,5 +156,7 @@ private:
 /* Reads a client message field by its camelCase name or its snake_case form. */
 JsonNode *client_member (JsonObject *object, const char *camel_name);
 JsonObject *client_object (JsonObject *object, const char *camel_name);
+/* The string at that field, or "" when it is absent or not a string. */
+std::string client_string (JsonObject *object, const char *camel_name);
 
 }  // namespace gemlive::server

@@ -35,11 +35,6 @@ setup_for (const std::string &model, const std::string &generation = "",
       "\"sessionResumption\":{}" + (extra.empty () ? "" : ",") + extra + "}}";
 }
 
-/* A scenario for --scenario, in a temporary file that lives as long as the object. */
-struct ScenarioFile : TempFile {
-  explicit ScenarioFile (const std::string &json) : TempFile (json, "scenario-XXXXXX.json") {}
-};
-
 void
 assert_str (const std::string &actual, const std::string &expected)
 {
@@ -318,9 +313,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, nullptr);
-  for (const char *domain : {"libsoup", "GLib-GIO"})
-    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG,
-        [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
+  silence_transport_debug_logs ();
   g_test_add_func ("/server-models/extended-thinking-refusals-carry-the-services-reasons",
       test_extended_thinking_refusals_carry_the_services_reasons);
   g_test_add_func ("/server-models/gemini-3.8-refuses-thinking-config-and-proactive-false",

@@ -9,6 +9,7 @@
 #include "unit_helpers.h"
 #include "live/protocol.h"
 #include "live/protocol_tools.h"
+#include "live/model_catalog.h"
 #include "live/tool_calls.h"
 
 #include <json-glib/json-glib.h>
@@ -237,6 +238,29 @@ test_table_tracks_blocking_answers_and_cancellations ()
 }
 
 void
+test_table_follows_the_models_call_behaviour ()
+{
+  ToolDeclarations declared;
+  std::string error;
+  g_assert_true (parse_tools_json (R"([{"functionDeclarations":[{"name":"lookup"},)"
+      R"({"name":"book","behavior":"BLOCKING"}]}])", declared, error));
+  ToolCallTable table;
+  table.set_call_behaviour (find_model_rules ("models/gemini-3.8-live"), declared);
+  PendingToolCall answered;
+  /* 3.8 runs an undeclared call NON_BLOCKING: no microphone hold, scheduling allowed */
+  g_assert_false (table.add (call ("a", "lookup"), -1).blocking);
+  g_assert_false (table.blocking_pending ());
+  g_assert_true (table.answer ("a", "", ToolScheduling::WHEN_IDLE, answered)
+      == ToolCallTable::Verdict::ACCEPTED);
+  g_assert_true (table.add (call ("b", "book"), -1).blocking);
+  g_assert_true (table.blocking_pending ());
+
+  table.set_call_behaviour (find_model_rules ("models/gemini-2.5-flash-native-audio-latest"),
+      declared);
+  g_assert_true (table.add (call ("c", "lookup"), -1).blocking);
+}
+
+void
 test_table_expires_calls_at_their_deadline ()
 {
   ToolCallTable table;
@@ -327,6 +351,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/scheduling-names", test_scheduling_names);
   g_test_add_func ("/tools/table-tracks-blocking-answers-and-cancellations",
       test_table_tracks_blocking_answers_and_cancellations);
+  g_test_add_func ("/tools/table-follows-the-models-call-behaviour",
+      test_table_follows_the_models_call_behaviour);
   g_test_add_func ("/tools/table-expires-calls-at-their-deadline",
       test_table_expires_calls_at_their_deadline);
   g_test_add_func ("/tools/held-input-keeps-the-newest-audio-and-every-other-frame",
