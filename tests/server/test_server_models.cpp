@@ -16,6 +16,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -307,6 +308,33 @@ test_transcribe_model_sends_text_with_offsets_and_no_speech ()
   assert_frames_valid (*client);
 }
 
+/* Unscripted, the transcript is what pocketsphinx recognised in the speech. */
+void
+test_transcribe_model_recognizes_unscripted_speech ()
+{
+#ifndef SERVER_HAS_POCKETSPHINX
+  g_test_skip ("gemini-live-server built without pocketsphinx");
+#else
+  LocalServer server ({"--fast"});
+  auto client = setup_session (server, setup_for ("gemini-3.5-transcribe-live", "", "", "TEXT"));
+  stream_wav (*client, "question-16k.wav");
+  client->send_text (R"({"realtimeInput":{"audioStreamEnd":true}})");
+  g_assert_true (client->wait_until ([&] { return client->find ("turnComplete") >= 0; }, 120));
+  std::string heard = transcript (*client, "inputTranscription");
+  g_test_message ("transcribed as \"%s\"", heard.c_str ());
+  gchar *lower = g_ascii_strdown (heard.c_str (), -1);
+  /* espeak speech is recognisable, not perfectly: a robust subset of words */
+  g_assert_true (strstr (lower, "capital") != nullptr || strstr (lower, "france") != nullptr);
+  g_free (lower);
+  JsonObject *t = content_member (*client, client->find ("inputTranscription"),
+      "inputTranscription");
+  g_assert_true (json_object_has_member (t, "startOffset") && json_object_has_member (t, "endOffset"));
+  json_object_unref (t);
+  g_assert_cmpint (client->find ("inlineData"), ==, -1);
+  assert_frames_valid (*client);
+#endif
+}
+
 }  // namespace
 
 int
@@ -327,5 +355,7 @@ main (int argc, char **argv)
       test_translate_model_answers_in_the_target_language);
   g_test_add_func ("/server-models/transcribe-model-sends-text-with-offsets-and-no-speech",
       test_transcribe_model_sends_text_with_offsets_and_no_speech);
+  g_test_add_func ("/server-models/transcribe-model-recognizes-unscripted-speech",
+      test_transcribe_model_recognizes_unscripted_speech);
   return g_test_run ();
 }
