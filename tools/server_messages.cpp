@@ -84,6 +84,37 @@ msg_setup_complete ()
 }
 
 std::string
+msg_setup_complete (const std::string &session_id)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "setupComplete");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sessionId");
+  json_builder_add_string_value (b, session_id.c_str ());
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
+}
+
+std::string
+msg_voice_activity (bool start, int64_t audio_offset_ms, bool vertex)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "voiceActivity");
+  json_builder_begin_object (b);
+  /* The SDK's type names the field voiceActivityType; the Vertex wire says type. */
+  json_builder_set_member_name (b, vertex ? "type" : "voiceActivityType");
+  json_builder_add_string_value (b, start ? "ACTIVITY_START" : "ACTIVITY_END");
+  json_builder_set_member_name (b, "audioOffset");
+  json_builder_add_string_value (b, duration_text (audio_offset_ms).c_str ());
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
+}
+
+std::string
 msg_audio_chunk (const guint8 *pcm, gsize size)
 {
   gchar *b64 = g_base64_encode (pcm, size);

@@ -48,6 +48,10 @@ struct UsageCounts {
 };
 
 std::string msg_setup_complete ();
+/* setupComplete {sessionId}. */
+std::string msg_setup_complete (const std::string &session_id);
+/* voiceActivity {voiceActivityType (Vertex: type), audioOffset}. */
+std::string msg_voice_activity (bool start, int64_t audio_offset_ms, bool vertex);
 /* One modelTurn part of 24 kHz S16LE mono PCM, base64 encoded here. */
 std::string msg_audio_chunk (const guint8 *pcm, gsize size);
 /* A Transcription with what newer servers add: the language and, for a

@@ -303,11 +303,11 @@ ServerSession::handle_setup (JsonObject *setup)
     return;
   phase_ = Phase::READY;
   server_.log ("%s: setup for %s", tag_.c_str (), model.c_str ());
-  send (msg_setup_complete ());
+  const Scenario &scenario = server_.config ().scenario;
+  send (scenario.session_id ? msg_setup_complete (conversation_->id) : msg_setup_complete ());
   if (resumption_requested_)
     send_resumption_update ();
 
-  const Scenario &scenario = server_.config ().scenario;
   if (scenario.go_away_after_ms >= 0) {
     go_away_timer_ = g_timeout_add (static_cast<guint> (scenario.go_away_after_ms),
         [] (gpointer d) -> gboolean {
@@ -483,10 +483,14 @@ ServerSession::handle_audio (JsonObject *blob)
       turn_audio_ms_ = pending_audio_ms_ + (vad_->elapsed_ms () - event.at_ms);
       pending_audio_ms_ = 0;
       speech_start_ms_ = event.at_ms;
+      if (server_.config ().scenario.voice_activity)
+        send (msg_voice_activity (true, event.at_ms, route_.vertex));
       user_speech_started ();
     } else {
       server_.log ("%s: speech ended at %" G_GINT64_FORMAT " ms of audio", tag_.c_str (),
           event.at_ms);
+      if (server_.config ().scenario.voice_activity)
+        send (msg_voice_activity (false, event.at_ms, route_.vertex));
       UserTurn turn;
       turn.audio_ms = turn_audio_ms_;
       turn.start_ms = speech_start_ms_;

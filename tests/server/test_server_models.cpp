@@ -308,6 +308,40 @@ test_transcribe_model_sends_text_with_offsets_and_no_speech ()
   assert_frames_valid (*client);
 }
 
+/* Newer servers' session id and voice activity, when a scenario asks. */
+void
+test_session_id_and_voice_activity_when_scripted ()
+{
+  ScenarioFile scenario (R"({"session_id":true,"voice_activity":true,)"
+      R"("turns":[{"transcript":"What is the capital of France?","reply":"Paris."}]})");
+  LocalServer server ({"--fast", "--scenario", scenario.path});
+  auto client = setup_session (server, setup_for ("gemini-3.8-live"));
+  g_assert_true (g_str_has_prefix (client->frames ()[0].text.c_str (),
+      R"({"setupComplete":{"sessionId":")"));
+  stream_wav (*client, "question-16k.wav");
+  g_assert_true (client->wait_until ([&] { return client->find ("turnComplete") >= 0; }));
+  int start = client->find (R"("voiceActivityType":"ACTIVITY_START")");
+  int end = client->find (R"("voiceActivityType":"ACTIVITY_END")");
+  g_assert_cmpint (start, >, 0);
+  g_assert_cmpint (end, >, start);
+  g_assert_cmpint (end, <, client->find ("inputTranscription"));
+  auto offset_of = [&client] (int i) {
+    JsonNode *n = json_from_string (client->frames ()[i].text.c_str (), nullptr);
+    gint64 ms = -1;
+    g_assert_true (parse_offset (json_object_get_string_member (json_object_get_object_member (
+        json_node_get_object (n), "voiceActivity"), "audioOffset"), ms));
+    json_node_unref (n);
+    return ms;
+  };
+  g_assert_cmpint (offset_of (end), >, offset_of (start));
+  assert_frames_valid (*client);
+
+  /* without the switches, nothing of it */
+  LocalServer plain ({"--fast"});
+  auto other = setup_session (plain, setup_for ("gemini-3.8-live"));
+  assert_str (other->frames ()[0].text, R"({"setupComplete":{}})");
+}
+
 /* Unscripted, the transcript is what pocketsphinx recognised in the speech. */
 void
 test_transcribe_model_recognizes_unscripted_speech ()
@@ -355,6 +389,8 @@ main (int argc, char **argv)
       test_translate_model_answers_in_the_target_language);
   g_test_add_func ("/server-models/transcribe-model-sends-text-with-offsets-and-no-speech",
       test_transcribe_model_sends_text_with_offsets_and_no_speech);
+  g_test_add_func ("/server-models/session-id-and-voice-activity-when-scripted",
+      test_session_id_and_voice_activity_when_scripted);
   g_test_add_func ("/server-models/transcribe-model-recognizes-unscripted-speech",
       test_transcribe_model_recognizes_unscripted_speech);
   return g_test_run ();
