@@ -120,6 +120,8 @@ check_setup_for_model (JsonObject *setup, ModelPolicy &policy)
 
   if (auto close = check_thinking (generation, r))
     return close;
+  policy.include_thoughts = r.thinking != ThinkingSupport::NONE
+      && bool_at (client_object (generation, "thinkingConfig"), "includeThoughts").value_or (false);
   std::optional<bool> proactive = bool_at (client_object (setup, "proactivity"), "proactiveAudio");
   if (proactive && ((*proactive && r.proactive_audio == ProactiveAudio::REFUSED)
           || (!*proactive && r.proactive_audio == ProactiveAudio::ALWAYS_ON)))

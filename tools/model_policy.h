@@ -28,6 +28,7 @@ struct ModelPolicy {
   ToolDeclarations tools;             /* the setup's function declarations */
   std::string translate_to;           /* translationConfig.targetLanguageCode */
   bool history_in_client_content = false;  /* historyConfig.initialHistoryInClientContent */
+  bool include_thoughts = false;  /* thinkingConfig.includeThoughts on a model that thinks */
 
   bool is (ModelKind kind) const { return rules && rules->kind == kind; }
   bool turn_ends_at_idle () const { return rules && rules->turn_end == TurnEnd::INTERACTION_STATUS; }

@@ -62,6 +62,8 @@ struct Scenario {
    * the server's detection finds. */
   bool session_id = false;
   bool voice_activity = false;
+  /* interimInputTranscription, word by word, before each turn's inputTranscription. */
+  bool interim_transcription = false;
 
   /* The turn at 0-based index `k`, or an empty turn past the end of the list. */
   ScenarioTurn turn (size_t k) const;

@@ -171,6 +171,30 @@ msg_transcription (const char *key, const TranscriptSpec &transcript)
 }
 
 std::string
+msg_thought (const std::string &text)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "modelTurn");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "parts");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text.c_str ());
+  json_builder_set_member_name (b, "thought");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
+}
+
+std::string
 msg_turn_complete (const char *interaction_status)
 {
   JsonBuilder *b = json_builder_new ();

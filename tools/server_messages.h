@@ -64,6 +64,8 @@ struct TranscriptSpec {
 };
 /* serverContent.<key> (inputTranscription, outputTranscription) from a spec. */
 std::string msg_transcription (const char *key, const TranscriptSpec &transcript);
+/* One modelTurn part {text, thought: true}: what the model thought. */
+std::string msg_thought (const std::string &text);
 std::string msg_generation_complete ();
 std::string msg_turn_complete ();
 /* turnComplete beside interactionStatus (IN_PROGRESS, IDLE): extended thinking. */

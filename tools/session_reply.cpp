@@ -124,6 +124,16 @@ ServerSession::reply_to_transcript ()
     finish_transcription_turn ();
     return;
   }
+  if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ()
+      && server_.config ().scenario.interim_transcription) {
+    /* What a newer server shows while the user speaks: the words so far. */
+    for (size_t end = heard_.find (' '); ; end = heard_.find (' ', end + 1)) {
+      send (msg_transcription ("interimInputTranscription",
+          TranscriptSpec {heard_.substr (0, end), "", -1, -1}));
+      if (end == std::string::npos)
+        break;
+    }
+  }
   if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ()) {
     /* A translation's input transcript names its (source) language. */
     const char *language = model_.is (ModelKind::TRANSLATION) ? kHeardLanguage : "";
@@ -147,6 +157,10 @@ ServerSession::reply_to_transcript ()
 void
 ServerSession::continue_after_stall ()
 {
+  /* includeThoughts: the model's thought comes before anything it says. */
+  if (model_.include_thoughts)
+    send (msg_thought ("The user asked: " + (heard_.empty () ? user_turn_.text : heard_)
+        + ". I should answer briefly."));
   if (!turn_.tool_calls.empty ()) {
     send_tool_calls ();
     return;

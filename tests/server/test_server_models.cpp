@@ -206,7 +206,19 @@ test_extended_thinking_speaks_a_filler_and_ends_at_idle ()
   std::string said = transcript (*client, "outputTranscription");
   g_assert_true (g_str_has_prefix (said.c_str (), "Let me think"));
   g_assert_true (said.find ("You said: why is the sky blue.") != std::string::npos);
+  g_assert_cmpint (client->find ("\"thought\":true"), ==, -1);  /* not asked for */
   assert_frames_valid (*client);
+
+  /* includeThoughts: one thought part before the filler */
+  auto thinking = setup_session (server, setup_for ("gemini-3.8-live-extended-thinking",
+      R"("thinkingConfig":{"thinkingLevel":"LOW","includeThoughts":true})"));
+  thinking->send_text (R"({"realtimeInput":{"text":"why is the sky blue"}})");
+  g_assert_true (thinking->wait_until ([&] { return thinking->find ("\"IDLE\"") >= 0; }));
+  int thought = thinking->find ("\"thought\":true");
+  g_assert_cmpint (thought, >, 0);
+  g_assert_cmpint (thought, <, thinking->find ("inlineData"));
+  g_assert_true (thinking->frames ()[thought].text.find ("why is the sky blue") != std::string::npos);
+  assert_frames_valid (*thinking);
 }
 
 void
@@ -312,7 +324,7 @@ test_transcribe_model_sends_text_with_offsets_and_no_speech ()
 void
 test_session_id_and_voice_activity_when_scripted ()
 {
-  ScenarioFile scenario (R"({"session_id":true,"voice_activity":true,)"
+  ScenarioFile scenario (R"({"session_id":true,"voice_activity":true,"interim_transcription":true,)"
       R"("turns":[{"transcript":"What is the capital of France?","reply":"Paris."}]})");
   LocalServer server ({"--fast", "--scenario", scenario.path});
   auto client = setup_session (server, setup_for ("gemini-3.8-live"));
@@ -334,6 +346,11 @@ test_session_id_and_voice_activity_when_scripted ()
     return ms;
   };
   g_assert_cmpint (offset_of (end), >, offset_of (start));
+  /* the interim text grows word by word up to the final transcript */
+  int first_interim = client->find (R"("interimInputTranscription":{"text":"What"})");
+  g_assert_cmpint (first_interim, >, end);
+  g_assert_cmpint (client->find (R"("interimInputTranscription":{"text":"What is the capital of France?"})"),
+      <, client->find ("inputTranscription"));
   assert_frames_valid (*client);
 
   /* without the switches, nothing of it */
