@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include <cstdio>
+#include <functional>
 
 namespace gemlive::server {
 
@@ -60,6 +61,28 @@ add_modality_details (JsonBuilder *b, const char *name,
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
+}
+
+/* {"serverContent": {"modelTurn": {"parts": [{<what write_members writes>}]}}} */
+std::string
+model_turn_part (const std::function<void (JsonBuilder *)> &write_members)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "modelTurn");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "parts");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  write_members (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
 }
 
 /* protobuf Duration in JSON: seconds with up to 9 fractional digits and an 's'. */
@@ -118,29 +141,17 @@ std::string
 msg_audio_chunk (const guint8 *pcm, gsize size)
 {
   gchar *b64 = g_base64_encode (pcm, size);
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "serverContent");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "modelTurn");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "parts");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "inlineData");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "mimeType");
-  json_builder_add_string_value (b, "audio/pcm;rate=24000");
-  json_builder_set_member_name (b, "data");
-  json_builder_add_string_value (b, b64);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  std::string message = model_turn_part ([b64] (JsonBuilder *b) {
+    json_builder_set_member_name (b, "inlineData");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "mimeType");
+    json_builder_add_string_value (b, "audio/pcm;rate=24000");
+    json_builder_set_member_name (b, "data");
+    json_builder_add_string_value (b, b64);
+    json_builder_end_object (b);
+  });
   g_free (b64);
-  return finish (b);
+  return message;
 }
 
 std::string
@@ -173,25 +184,12 @@ msg_transcription (const char *key, const TranscriptSpec &transcript)
 std::string
 msg_thought (const std::string &text)
 {
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "serverContent");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "modelTurn");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "parts");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "text");
-  json_builder_add_string_value (b, text.c_str ());
-  json_builder_set_member_name (b, "thought");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return finish (b);
+  return model_turn_part ([&text] (JsonBuilder *b) {
+    json_builder_set_member_name (b, "text");
+    json_builder_add_string_value (b, text.c_str ());
+    json_builder_set_member_name (b, "thought");
+    json_builder_add_boolean_value (b, TRUE);
+  });
 }
 
 std::string
