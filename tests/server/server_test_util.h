@@ -45,6 +45,20 @@ struct TempFile {
   std::string path;
 };
 
+/* A scenario for --scenario, in a temporary file that lives as long as the object. */
+struct ScenarioFile : TempFile {
+  explicit ScenarioFile (const std::string &json) : TempFile (json, "scenario-XXXXXX.json") {}
+};
+
+/* libsoup and GIO log every frame at debug level; a test log needs none of it. */
+inline void
+silence_transport_debug_logs ()
+{
+  for (const char *domain : {"libsoup", "GLib-GIO"})
+    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG,
+        [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
+}
+
 /* PCM samples and rate of a 16-bit mono WAV file (its "data" chunk). */
 inline std::string
 wav_pcm (const std::string &path, int &rate)

@@ -48,11 +48,6 @@ connect_and_setup (const LocalServer &server, const std::string &setup = kSetup)
   return client;
 }
 
-/* A scenario for --scenario, in a temporary file that lives as long as the object. */
-struct ScenarioFile : TempFile {
-  explicit ScenarioFile (const std::string &json) : TempFile (json, "scenario-XXXXXX.json") {}
-};
-
 JsonNode *
 parse (const std::string &text)
 {
@@ -435,10 +430,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, nullptr);
-  /* libsoup logs every frame at debug level; the test log needs none of it. */
-  for (const char *domain : {"libsoup", "GLib-GIO"})
-    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG,
-        [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
+  silence_transport_debug_logs ();
   g_test_add_func ("/server/setup-gets-setup-complete-and-handle",
       test_setup_gets_setup_complete_and_handle);
   g_test_add_func ("/server/spoken-turn-yields-audio-transcription-and-completion-in-order",
