@@ -57,7 +57,7 @@ struct SessionEnd {
 /* A connection that ends sooner than this after its setupComplete, planned
  * (goAway) or not, counts as a failed attempt: a service that closes every
  * connection at once must end in an error, not a reconnection storm. */
-constexpr int64_t MIN_STABLE_MS = 2000;
+constexpr int64_t MIN_STABLE_MS = 1000;
 
 /* A short human-readable cause, e.g. "close 1011: Internal error occurred."
  * or "network error: Connection refused". Never contains a URL. */
