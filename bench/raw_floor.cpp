@@ -29,7 +29,7 @@
  * a new edge, so that extra read() per wake-up is skipped.
  */
 #include "floor_driver.h"
-#include "live/websocket_frames.h"
+#include "raw_websocket.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

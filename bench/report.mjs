@@ -108,6 +108,25 @@ if (ours.length && (sdk.length || floor.length)) {
   }
   out.push('');
 }
+// The same sessions through one gst-launch-1.0 (bench/launch_cost.py): the
+// pipeline a user writes, with that pipeline's own cost (identity in place
+// of geminilive) beside it, and the SDK at the same N for reference.
+const launched = rows.filter((r) => r.impl === 'launch-geminilive');
+const launchBase = rows.filter((r) => r.impl === 'launch-identity');
+if (launched.length) {
+  out.push('### Through gst-launch-1.0 (audiotestsrc ! tee, N x queue ! geminilive ! fakesink sync=true, 20 ms buffers)', '',
+      '| N | geminilive pipeline: CPU-s per session-minute | same pipeline with identity | net of the pipeline | SDK at this N | net / SDK | RSS (MB), geminilive / identity | error |',
+      '|---|---|---|---|---|---|---|---|');
+  for (const r of launched) {
+    const base = launchBase.find((x) => x.sessions === r.sessions);
+    const s = sdk.find((x) => x.sessions === r.sessions);
+    const net = base ? r.cpu_s_per_session_min - base.cpu_s_per_session_min : NaN;
+    out.push(`| ${r.sessions} | ${f(r.cpu_s_per_session_min, 4)} | ${f(base && base.cpu_s_per_session_min, 4)} | ` +
+        `${f(net, 4)} | ${f(s && s.cpu_per_session_min, 4)} | ${s ? f(net / s.cpu_per_session_min, 2) : 'n/a'} | ` +
+        `${f(r.rss_kb / 1024)} / ${f(base && base.rss_kb / 1024)} | ${((r.error || '') + (base && base.error ? ' identity: ' + base.error : '')).slice(0, 80)} |`);
+  }
+  out.push('');
+}
 console.log(out.join('\n'));
 
 if (check) {
@@ -141,6 +160,12 @@ if (check) {
         problems.push(`${where}: the peer saw ${JSON.stringify(r.peer)}`);
     }
   }
+  for (const r of [...launched, ...launchBase]) {
+    if (r.error || !(r.cpu_s > 0) || !(r.rss_kb > 0))
+      problems.push(`${r.impl} N=${r.sessions}: ${r.error || 'no CPU or RSS measured'}`);
+  }
+  if (!launched.length || !launchBase.length)
+    problems.push('no gst-launch-1.0 result (launch-geminilive and launch-identity)');
   if (problems.length) {
     console.error(`report.mjs: the benchmark output is not sane:\n- ${problems.join('\n- ')}`);
     process.exit(1);

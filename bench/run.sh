@@ -9,12 +9,13 @@
 # same workload with no GStreamer and no geminilive, on libsoup + GLib;
 # bench-raw-floor: the same without libsoup or GLib's main loop, on epoll and
 # its own WebSocket framing) and of the official
-# @google/genai SDK (bench/sdk_driver.mjs) for N = 1 10 100 500 2000
-# sessions, and prints the results as the Markdown tables of
+# @google/genai SDK (bench/sdk_driver.mjs) for N = 1 10 100 500 1000
+# sessions, then N = 100 sessions through one gst-launch-1.0 pipeline beside
+# the same pipeline with identity (bench/launch_cost.py), and prints the results as the Markdown tables of
 # docs/performance.md. Raw JSON lines go to BUILDDIR/bench-results/results.jsonl.
 # --smoke: N=2 for a few seconds, then checks the output is complete and
 # sane (no timing assertions); this is the meson test 'bench-smoke'.
-# Environment: BENCH_LEVELS ("1 10 100 500 2000"), BENCH_SECONDS (window for
+# Environment: BENCH_LEVELS ("1 10 100 500 1000"), BENCH_LAUNCH_SESSIONS (100), BENCH_SECONDS (window for
 # N <= 100, default 20), BENCH_BIG_SECONDS (N > 100, default 15),
 # BENCH_FLOOR=0 skips both floors (not with --smoke, which checks their rows).
 # BENCH_PEER_DEFLATE=1 lets the peer accept permessage-deflate (the SDK then
@@ -56,7 +57,7 @@ results="$out/results.jsonl"
 if [ $smoke = 1 ]; then
   levels="2"; seconds=3; big_seconds=3; warmup=1; frames=100
 else
-  levels="${BENCH_LEVELS:-1 10 100 500 2000}"
+  levels="${BENCH_LEVELS:-1 10 100 500 1000}"
   seconds="${BENCH_SECONDS:-20}"; big_seconds="${BENCH_BIG_SECONDS:-15}"; warmup=3; frames=2000
 fi
 
@@ -99,6 +100,17 @@ for n in $levels; do
     timeout 600 node --max-old-space-size=8192 "$here/sdk_driver.mjs" --peer "$build/bench/bench-peer" \
         --sessions "$n" --seconds "$s" --warmup $warmup >> "$results" || status=1
   fi
+done
+
+# The pipeline a user writes: one gst-launch-1.0 with N sessions, and the
+# same pipeline with identity in place of geminilive (its own cost).
+launch_n="${BENCH_LAUNCH_SESSIONS:-100}"; launch_s=$seconds
+[ $smoke = 1 ] && launch_n=2
+for element in geminilive identity; do
+  echo "== gst-launch-1.0, $launch_n x $element, ${launch_s} s" >&2
+  timeout 600 /usr/bin/python3 "$here/launch_cost.py" --peer "$build/bench/bench-peer" \
+      --sessions "$launch_n" --seconds "$launch_s" --warmup $warmup --element "$element" \
+      >> "$results" || status=1
 done
 
 if [ $have_node = 1 ]; then

@@ -170,6 +170,10 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
 static std::string
 describe_give_up (const SessionEnd &end, guint attempts)
 {
+  if (end.short_lived)
+    return "Gave up: " + std::to_string (end.reconnect_attempts + 1)
+        + " connections in a row ended within " + std::to_string (gemlive::MIN_STABLE_MS)
+        + " ms of their start (reconnect-attempts=" + std::to_string (attempts) + ").";
   if (end.reconnect_attempts > 0)
     return "Gave up after " + std::to_string (end.reconnect_attempts)
         + " reconnection attempts (reconnect-attempts=" + std::to_string (attempts) + ").";
@@ -233,6 +237,20 @@ Conversation::post_session_end_error (GstElement *owner, const SessionEnd &end)
       GST_ELEMENT_ERROR (owner, RESOURCE, SETTINGS,
           ("Could not build the Gemini Live connection request: %s.", detail.c_str ()),
           (nullptr));
+      return;
+    case SessionEnd::Kind::PROTOCOL_VIOLATION:
+      GST_ELEMENT_ERROR (owner, STREAM, FAILED,
+          ("The Gemini Live server at %s broke the WebSocket protocol (close %d: %s); the "
+              "session ends rather than reconnecting to a broken service.",
+              end.host_port.c_str (), end.close_code, detail.c_str ()),
+          ("Check the endpoint property: it may point at something that is not a Live service."));
+      return;
+    case SessionEnd::Kind::INVALID_TEXT_FRAME:
+    case SessionEnd::Kind::OVERLOADED:
+      GST_ELEMENT_ERROR (owner, STREAM, FAILED,
+          ("The connection to Gemini Live at %s failed: %s.", end.host_port.c_str (),
+              gemlive::describe_end (end).c_str ()),
+          ("%s", describe_give_up (end, attempts).c_str ()));
       return;
     case SessionEnd::Kind::CLOSED:
       break;

@@ -5,16 +5,21 @@
  * One Live API session over a WebSocket.
  *
  * Threads and ownership:
- * - The network thread (NetworkThread, one per process) owns the
- *   WebSocketConnection and every field of Core marked "network thread".
- *   Listener callbacks run there too.
+ * - The session's network thread (NetworkThread: up to K per process, this
+ *   session stays on the one it was given) owns the WebSocketConnection (and
+ *   through it libsoup's objects) and every field of Core marked "network
+ *   thread". Listener callbacks run there too.
  * - Any other thread (a streaming thread, the application) only touches the
  *   outbox (a bounded deque under Core::lock) and arms Core::wake.
  *
  * Hand-off points:
  * 1. Outgoing: send () appends to the outbox under the lock and arms the
- *    `wake` Alarm; the network thread swaps the outbox out and writes the
- *    frames once setupComplete was seen.
+ *    `wake` Alarm; the network thread swaps the outbox out and hands the
+ *    frames to libsoup once setupComplete was seen, and only while the
+ *    socket can take them: a server that stops reading leaves them in the
+ *    (bounded) outbox, never in libsoup's unbounded queue.
+ * 0. The connection request: the provider answers from any thread; the
+ *    answer is taken back to the network thread (request_generation).
  * 2. Incoming: frames are decoded on the network thread and handed to the
  *    SessionListener there; the listener moves results to its own threads.
  *
@@ -34,47 +39,43 @@
 
 namespace gemlive {
 
-namespace {
-
-std::string
-host_port_of (const std::string &url)
-{
-  GUri *uri = g_uri_parse (url.c_str (), G_URI_FLAGS_NONE, nullptr);
-  if (!uri)
-    return "(invalid URL)";
-  std::string host = g_uri_get_host (uri) ? g_uri_get_host (uri) : "";
-  int port = g_uri_get_port (uri);
-  if (port < 0) {
-    const char *scheme = g_uri_get_scheme (uri);
-    port = (g_ascii_strcasecmp (scheme, "wss") == 0
-        || g_ascii_strcasecmp (scheme, "https") == 0) ? 443 : 80;
-  }
-  g_uri_unref (uri);
-  if (host.find (':') != std::string::npos)
-    host = "[" + host + "]";
-  return host + ":" + std::to_string (port);
-}
-
-}  // namespace
 
 void
 LiveSession::Core::open_connection ()
 {
   state = State::CONNECTING;
-  ConnectionRequest request;
-  std::string error;
-  if (!provider (request, error)) {
-    SessionEnd info;
-    info.kind = SessionEnd::Kind::REQUEST_FAILED;
-    info.detail = error;
-    connection_ended (std::move (info));
-    return;
-  }
-  host_port = host_port_of (request.url);
+  const guint generation = ++request_generation;
+  std::weak_ptr<Core> weak = shared_from_this ();
+  NetworkThread *network = &thread;
+  provider ([weak, generation, network] (bool ok, ConnectionRequest request, std::string error) {
+    /* Any thread: back to the network thread; the session may be gone. */
+    network->invoke ([weak, generation, ok, request = std::move (request),
+                         error = std::move (error)] () mutable {
+      auto self = weak.lock ();
+      if (!self || self->stopped || self->state != State::CONNECTING
+          || generation != self->request_generation)
+        return;
+      if (ok) {
+        self->connect_with (std::move (request));
+        return;
+      }
+      SessionEnd info;
+      info.kind = SessionEnd::Kind::REQUEST_FAILED;
+      info.detail = error;
+      self->connection_ended (std::move (info));
+    });
+  });
+}
+
+void
+LiveSession::Core::connect_with (ConnectionRequest request)
+{
   WebSocketRequest ws_request;
   ws_request.url = std::move (request.url);
   ws_request.headers = std::move (request.headers);
+  ws_request.connect_timeout_ms = options.connect_timeout_ms;
   /* A private CA (tls-ca-file) for this handshake only. */
+  std::string error;
   GTlsDatabase *private_ca = nullptr;
   if (!request.tls_ca_file.empty ()) {
     private_ca = load_private_ca (request.tls_ca_file, error);
@@ -94,7 +95,8 @@ LiveSession::Core::open_connection ()
   log (LogLevel::INFO, "connecting to " + request.redacted_url
       + (sent_handle ? " (resuming the session)" : ""));
   conn = std::make_unique<WebSocketConnection> (thread, *this);
-  conn->open (ws_request);
+  host_port.clear ();
+  conn->open (ws_request);  /* may end at once (on_end) */
   g_clear_object (&private_ca);
 }
 
@@ -102,8 +104,22 @@ void
 LiveSession::Core::on_open ()
 {
   state = State::AWAITING_SETUP;
+  host_port = conn->host_port ();
   log (LogLevel::INFO, "connected to " + host_port + ", sending setup");
   conn->send_text (encode_setup (setup));
+  setup_alarm->fire_at (g_get_monotonic_time () + (gint64) options.connect_timeout_ms * 1000);
+}
+
+void
+LiveSession::Core::on_setup_timeout ()
+{
+  if (stopped || state != State::AWAITING_SETUP)
+    return;
+  SessionEnd info;
+  info.kind = SessionEnd::Kind::UNREACHABLE;
+  info.detail = "the server accepted the WebSocket but sent no setupComplete within "
+      + std::to_string (options.connect_timeout_ms / 1000) + " s";
+  connection_ended (std::move (info));
 }
 
 void
@@ -160,8 +176,14 @@ LiveSession::Core::on_message (const char *data, size_t size)
 void
 LiveSession::Core::on_end (SessionEnd end)
 {
-  if (end.kind == SessionEnd::Kind::CLOSED && !end.detail.empty ())
+  host_port = end.host_port;
+  if (end.kind == SessionEnd::Kind::INVALID_TEXT_FRAME) {
+    unparsable++;
+    log (LogLevel::WARNING, "ignoring a server text frame that is not valid UTF-8 "
+        "(libsoup closes the connection over it; the session resumes)");
+  } else if (end.kind != SessionEnd::Kind::UNREACHABLE && !end.detail.empty ()) {
     log (LogLevel::WARNING, "WebSocket error: " + end.detail);
+  }
   connection_ended (std::move (end));
 }
 
@@ -169,7 +191,9 @@ void
 LiveSession::Core::setup_completed ()
 {
   state = State::READY;
-  attempts = 0;
+  setup_alarm->cancel ();
+  /* attempts is reset once this connection has stayed up (MIN_STABLE_MS). */
+  ready_since_us = g_get_monotonic_time ();
   const bool first = !ever_ready;
   ever_ready = true;
   set_ready (true);
@@ -192,35 +216,29 @@ LiveSession::Core::setup_completed ()
 void
 LiveSession::Core::flush_outbox ()
 {
+  const bool can_send = conn && conn->is_open () && conn->can_send ();
   /* Swapped with the outbox rather than a fresh deque: a std::deque
    * allocates even when empty, and this runs for every microphone chunk. */
   std::deque<std::string> &batch = sending;
   {
     std::lock_guard<std::mutex> guard (lock);
-    if (!ready)
-      return;
+    if (!ready || !can_send)
+      return;  /* kept (bounded) for the next connection, or for on_writable */
     batch.swap (outbox);
+    outbox_bytes = 0;
   }
+  /* One warning per episode of drops, once frames flow again. */
   guint64 dropped_now = dropped.load ();
   if (dropped_now != dropped_reported) {
     log (LogLevel::WARNING, "dropped " + std::to_string (dropped_now - dropped_reported)
         + " oldest client frames: more than " + std::to_string (options.max_pending_frames)
-        + " were waiting for the connection");
+        + " frames or " + std::to_string (options.max_pending_bytes / (1024 * 1024))
+        + " MiB were waiting for the connection");
     listener.on_input_dropped (dropped_now - dropped_reported, options.max_pending_frames);
     dropped_reported = dropped_now;
   }
-  if (!conn || !conn->is_open ()) {
-    /* Not sent: put back in front, so a reconnection sends them first. */
-    std::lock_guard<std::mutex> guard (lock);
-    for (auto it = batch.rbegin (); it != batch.rend (); ++it)
-      outbox.push_front (std::move (*it));
-    batch.clear ();
-    return;
-  }
-  /* One write for the whole batch. */
   for (const auto &frame : batch)
-    conn->queue_text (frame.data (), frame.size ());
-  conn->flush ();
+    conn->send_text (frame);
   batch.clear ();
 }
 
@@ -233,7 +251,9 @@ LiveSession::Core::end (SessionEnd info)
     accepting = false;
     ready = false;
     outbox.clear ();
+    outbox_bytes = 0;
   }
+  setup_alarm->cancel ();
   release_connection ();
   if (!stopped)
     listener.on_session_end (info);
@@ -262,10 +282,12 @@ LiveSession::Core::shutdown ()
     accepting = false;
     ready = false;
     outbox.clear ();
+    outbox_bytes = 0;
   }
   wake.reset ();
   retry_alarm.reset ();
   go_away_alarm.reset ();
+  setup_alarm.reset ();
   release_connection ();
   state = State::ENDED;
 }
@@ -284,15 +306,13 @@ LiveSession::LiveSession (SessionListener &listener, RequestProvider provider,
       [core] { core->on_retry_alarm (); });
   core_->go_away_alarm = std::make_unique<Alarm> (*thread_,
       [core] { core->resume_planned ("goAway (time running out)"); });
+  core_->setup_alarm = std::make_unique<Alarm> (*thread_, [core] { core->on_setup_timeout (); });
 }
 
 LiveSession::LiveSession (SessionListener &listener, ConnectionRequest request,
     SetupConfig setup, SessionOptions options)
     : LiveSession (listener,
-          RequestProvider ([request] (ConnectionRequest &out, std::string &) {
-            out = request;
-            return true;
-          }),
+          RequestProvider ([request] (RequestReady ready) { ready (true, request, ""); }),
           std::move (setup), options)
 {
 }
@@ -321,11 +341,15 @@ LiveSession::send (std::string frame)
   std::lock_guard<std::mutex> guard (core_->lock);
   if (!core_->accepting)
     return;
-  if (core_->outbox.size () >= core_->options.max_pending_frames) {
-    core_->outbox.pop_front ();
+  auto &outbox = core_->outbox;
+  while (!outbox.empty () && (outbox.size () >= core_->options.max_pending_frames
+             || core_->outbox_bytes + frame.size () > core_->options.max_pending_bytes)) {
+    core_->outbox_bytes -= outbox.front ().size ();
+    outbox.pop_front ();
     core_->dropped++;
   }
-  core_->outbox.push_back (std::move (frame));
+  core_->outbox_bytes += frame.size ();
+  outbox.push_back (std::move (frame));
   /* Under the lock so shutdown () cannot destroy the alarm meanwhile. */
   if (core_->ready)
     core_->wake->fire_now ();

@@ -43,6 +43,10 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   std::unique_ptr<Alarm> wake;
   std::unique_ptr<Alarm> retry_alarm;    /* opens the next connection */
   std::unique_ptr<Alarm> go_away_alarm;  /* resumes when goAway's time runs short */
+  std::unique_ptr<Alarm> setup_alarm;    /* setupComplete did not come in time */
+  guint request_generation = 0; /* tells a stale provider answer from the current one */
+  gint64 ready_since_us = 0;    /* this connection's setupComplete (monotonic) */
+  gint64 earliest_connect_us = 0;  /* a planned resumption's backoff */
   Backoff backoff;
   std::string handle;           /* newest resumable handle */
   bool ever_ready = false;      /* some connection reached setupComplete */
@@ -56,6 +60,7 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   /* any thread, under lock */
   mutable std::mutex lock;
   std::deque<std::string> outbox;
+  size_t outbox_bytes = 0;
   bool accepting = true;
   bool ready = false;
   std::string shared_handle;
@@ -65,17 +70,24 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   std::atomic<guint64> reconnections {0};
 
   void open_connection ();
+  void connect_with (ConnectionRequest request);
+  void on_setup_timeout ();
   /* WebSocketEvents, from conn */
   void on_open () override;
   void on_message (const char *data, size_t size) override;
+  void on_writable () override { flush_outbox (); }
   void on_end (SessionEnd end) override;
+  /* Counts a connection that did not stay up as a failed attempt; false
+   * (the session ended) when none are left. */
+  bool count_short_connection (SessionEnd &info);
   void setup_completed ();
   void resume_planned (const std::string &why);
   void connection_ended (SessionEnd info);
   void wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice);
   void connect_if_waiting (guint generation);
   void on_retry_alarm ();
-  void close_for_resumption ();
+  void close_for_resumption (unsigned delay_ms);
+  bool connection_was_stable () const;
   void flush_outbox ();
   void end (SessionEnd info);
   void release_connection (std::function<void ()> on_closed = nullptr);

@@ -17,6 +17,8 @@
  */
 #include "live/live_session_core.h"
 
+#include <algorithm>
+
 namespace gemlive {
 
 namespace {
@@ -37,34 +39,76 @@ LiveSession::Core::resume_planned (const std::string &why)
   notice.reason = why;
   notice.planned = true;
   notice.with_handle = !handle.empty ();
+  if (!connection_was_stable ()) {
+    SessionEnd info;
+    info.kind = SessionEnd::Kind::CLOSED;
+    info.close_code = 1001;
+    info.reason = "goAway";
+    info.after_setup = true;
+    info.host_port = host_port;
+    if (!count_short_connection (info))
+      return;
+    notice.attempt = attempts;
+    notice.max_attempts = options.reconnect.max_attempts;
+    notice.delay_ms = backoff.delay_ms (attempts);
+  }
   set_ready (false);  /* new input waits in the outbox for the next connection */
   resume_reason = why;
   listener.on_reconnecting (notice);
   if (stopped)
     return;
-  close_for_resumption ();
+  close_for_resumption (notice.delay_ms);
+}
+
+bool
+LiveSession::Core::connection_was_stable () const
+{
+  return g_get_monotonic_time () - ready_since_us >= MIN_STABLE_MS * 1000;
+}
+
+bool
+LiveSession::Core::count_short_connection (SessionEnd &info)
+{
+  if (attempts < options.reconnect.max_attempts) {
+    attempts++;
+    return true;
+  }
+  info.short_lived = true;
+  info.reconnect_attempts = attempts;
+  log (LogLevel::WARNING, "giving up: " + std::to_string (attempts + 1)
+      + " connections in a row ended within " + std::to_string (MIN_STABLE_MS)
+      + " ms of their setupComplete (" + describe_end (info) + ")");
+  end (std::move (info));
+  return false;
 }
 
 void
-LiveSession::Core::close_for_resumption ()
+LiveSession::Core::close_for_resumption (unsigned delay_ms)
 {
   state = State::WAITING;
   guint generation = ++wait_generation;
+  const gint64 now = g_get_monotonic_time ();
+  earliest_connect_us = now + (gint64) delay_ms * 1000;
   std::weak_ptr<Core> weak = shared_from_this ();
   release_connection ([weak, generation] {
     if (auto self = weak.lock ())
       self->connect_if_waiting (generation);
   });
   retry_alarm->cancel ();
-  retry_alarm->fire_at (g_get_monotonic_time () + CLOSE_WAIT_MS * 1000);
+  retry_alarm->fire_at (std::max (earliest_connect_us, now + CLOSE_WAIT_MS * 1000));
 }
 
 void
 LiveSession::Core::connection_ended (SessionEnd info)
 {
   info.after_setup = state == State::READY;
-  info.host_port = host_port;
+  if (info.host_port.empty ())
+    info.host_port = host_port;
+  const bool stable = info.after_setup && connection_was_stable ();
+  if (stable)
+    attempts = 0;
   info.reconnect_attempts = attempts;
+  setup_alarm->cancel ();
   release_connection ();
   if (stopped)
     return;
@@ -84,7 +128,13 @@ LiveSession::Core::connection_ended (SessionEnd info)
     case EndAction::RESUME_NOW:
       notice.planned = true;
       notice.reason = "goAway (" + why + ")";
-      wait_and_reconnect (0, std::move (notice));
+      if (!stable) {
+        if (!count_short_connection (info))
+          return;
+        notice.attempt = attempts;
+        notice.delay_ms = backoff.delay_ms (attempts);
+      }
+      wait_and_reconnect (notice.delay_ms, std::move (notice));
       return;
     case EndAction::FRESH_SESSION:
       log (LogLevel::WARNING, "the resumption handle was refused (" + why
@@ -145,6 +195,10 @@ LiveSession::Core::connect_if_waiting (guint generation)
   if (stopped || state != State::WAITING || generation != wait_generation)
     return;
   retry_alarm->cancel ();
+  if (g_get_monotonic_time () < earliest_connect_us) {
+    retry_alarm->fire_at (earliest_connect_us);  /* a short-lived connection's backoff */
+    return;
+  }
   reconnections++;
   open_connection ();
 }

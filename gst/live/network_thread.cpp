@@ -5,7 +5,11 @@
 #include "live/network_thread.h"
 #include "live/websocket_connection.h"
 
+#include <pthread.h>
+#include <sys/ioctl.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 /* Why one scheduler source: with a GSource per alarm (6 per session) every
  * loop iteration prepared and checked all of them, and the number of
@@ -23,8 +27,8 @@ struct NetworkThread::SchedulerSource {
 
 namespace {
 
-std::mutex instance_lock;
-std::weak_ptr<NetworkThread> instance;
+std::mutex pool_lock;
+std::vector<std::weak_ptr<NetworkThread>> pool;  /* under pool_lock */
 
 struct SyncCall {
   std::mutex lock;
@@ -34,16 +38,59 @@ struct SyncCall {
 
 }  // namespace
 
+unsigned
+NetworkThread::configured_threads ()
+{
+  const char *env = g_getenv ("GEMINILIVE_NETWORK_THREADS");
+  if (env && *env) {
+    char *end = nullptr;
+    unsigned long n = strtoul (env, &end, 10);
+    if (end && *end == '\0' && n >= 1 && n <= MAX_THREADS)
+      return static_cast<unsigned> (n);
+    g_warning ("geminilive: GEMINILIVE_NETWORK_THREADS=%s is not a number from 1 to %u; "
+        "using the default", env, MAX_THREADS);
+  }
+  return std::min<unsigned> (MAX_THREADS, std::max (1u, g_get_num_processors ()));
+}
+
 std::shared_ptr<NetworkThread>
 NetworkThread::acquire ()
 {
-  std::lock_guard<std::mutex> guard (instance_lock);
-  auto thread = instance.lock ();
-  if (!thread) {
-    thread.reset (new NetworkThread ());
-    instance = thread;
+  const unsigned wanted = configured_threads ();
+  std::lock_guard<std::mutex> guard (pool_lock);
+  std::shared_ptr<NetworkThread> least;
+  long least_users = 0;
+  size_t alive = 0;
+  for (auto it = pool.begin (); it != pool.end ();) {
+    auto thread = it->lock ();
+    if (!thread) {
+      it = pool.erase (it);
+      continue;
+    }
+    alive++;
+    /* Users: sessions and their alarms, in proportion; minus ours. */
+    long users = thread.use_count () - 1;
+    if (!least || users < least_users) {
+      least = thread;
+      least_users = users;
+    }
+    ++it;
   }
+  if (least && alive >= wanted)
+    return least;
+  std::shared_ptr<NetworkThread> thread (new NetworkThread ());
+  pool.push_back (thread);
   return thread;
+}
+
+unsigned
+NetworkThread::running_threads ()
+{
+  std::lock_guard<std::mutex> guard (pool_lock);
+  unsigned alive = 0;
+  for (const auto &weak : pool)
+    alive += weak.expired () ? 0 : 1;
+  return alive;
 }
 
 NetworkThread::NetworkThread ()
@@ -60,6 +107,7 @@ NetworkThread::NetworkThread ()
   thread_ = g_thread_new ("geminilive-net", thread_main, this);
   std::unique_lock<std::mutex> lock (start_lock_);
   started_cond_.wait (lock, [this] { return started_; });
+  watchdog_ = std::thread ([this] { watchdog_main (); });
 }
 
 NetworkThread::~NetworkThread ()
@@ -69,6 +117,12 @@ NetworkThread::~NetworkThread ()
     g_critical ("geminilive: network thread released from itself");
     return;
   }
+  {
+    std::lock_guard<std::mutex> guard (watch_lock_);
+    watch_quit_ = true;
+    watch_cond_.notify_all ();
+  }
+  watchdog_.join ();
   invoke ([this] { g_main_loop_quit (loop_); });
   g_thread_join (thread_);
   g_source_destroy (scheduler_);
@@ -82,9 +136,16 @@ NetworkThread::thread_main (gpointer data)
 {
   auto self = static_cast<NetworkThread *> (data);
   g_main_context_push_thread_default (self->context_);
-  /* GIO's asynchronous connects and TLS handshakes run on the
-   * thread-default context, so it is this thread's from here on. */
-  self->poller_ = std::make_unique<SocketPoller> (self->context_);
+  /* libsoup 3.2 binds a session to the thread-default context of the
+   * thread that creates it, so it is created (and destroyed) here. */
+  /* Every session of the thread connects to the same host: libsoup's
+   * defaults (10 connections, 2 per host) would queue the upgrades. */
+  self->soup_session_ = soup_session_new_with_options ("max-conns", 1 << 20,
+      "max-conns-per-host", 1 << 20, nullptr);
+  /* No permessage-deflate: the service's frames are base64 audio, and
+   * inflating every frame costs more CPU than the bytes it saves. */
+  soup_session_remove_feature_by_type (self->soup_session_,
+      SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   {
     std::lock_guard<std::mutex> guard (self->start_lock_);
     self->started_ = true;
@@ -94,10 +155,13 @@ NetworkThread::thread_main (gpointer data)
 
   /* Connections still closing are dropped, which closes their sockets. */
   self->closing_.clear ();
+  soup_session_abort (self->soup_session_);
   /* Let cancelled operations deliver their callbacks so they free their data. */
   while (g_main_context_iteration (self->context_, FALSE)) {
   }
-  self->poller_.reset ();
+  g_clear_object (&self->soup_session_);
+  while (g_main_context_iteration (self->context_, FALSE)) {
+  }
   g_main_context_pop_thread_default (self->context_);
   return nullptr;
 }
@@ -152,6 +216,65 @@ NetworkThread::invoke_sync (const std::function<void ()> &fn)
   call.cond.wait (lock, [&call] { return call.done; });
 }
 
+std::shared_ptr<NetworkThread::FloodWatch>
+NetworkThread::watch_socket (GSocket *socket)
+{
+  auto watch = std::make_shared<FloodWatch> ();
+  watch->socket = G_SOCKET (g_object_ref (socket));
+  std::lock_guard<std::mutex> guard (watch_lock_);
+  watches_.push_back (watch);
+  return watch;
+}
+
+void
+NetworkThread::unwatch_socket (const std::shared_ptr<FloodWatch> &watch)
+{
+  GSocket *socket = nullptr;
+  {
+    std::lock_guard<std::mutex> guard (watch_lock_);
+    auto it = std::find (watches_.begin (), watches_.end (), watch);
+    if (it != watches_.end ())
+      watches_.erase (it);
+    std::swap (socket, watch->socket);
+  }
+  g_clear_object (&socket);
+}
+
+/* Wakes every 100 ms. When the loop has been inside one dispatch for over
+ * WATCHDOG_LIMIT_MS, the socket with the most unread bytes is shut down: the
+ * read in progress then ends (libsoup sees the end of the stream, or a
+ * failed write of its pong) and the loop comes back. Shutting down is a
+ * plain syscall on a socket the watch still references (GSocket refuses it
+ * once closed), so it is safe from this thread. */
+void
+NetworkThread::watchdog_main ()
+{
+  pthread_setname_np (pthread_self (), "geminilive-wdog");
+  std::unique_lock<std::mutex> lock (watch_lock_);
+  while (!watch_quit_) {
+    watch_cond_.wait_for (lock, std::chrono::milliseconds (100));
+    gint64 since = busy_since_.load ();
+    if (watch_quit_ || since == 0
+        || g_get_monotonic_time () - since < WATCHDOG_LIMIT_MS * 1000)
+      continue;
+    FloodWatch *worst = nullptr;
+    int worst_bytes = FLOOD_MIN_BYTES - 1;
+    for (const auto &watch : watches_) {
+      int unread = 0;
+      if (watch->socket && !watch->flooded.load ()
+          && ioctl (g_socket_get_fd (watch->socket), FIONREAD, &unread) == 0
+          && unread > worst_bytes) {
+        worst = watch.get ();
+        worst_bytes = unread;
+      }
+    }
+    if (!worst)
+      continue;
+    worst->flooded.store (true);
+    g_socket_shutdown (worst->socket, TRUE, TRUE, nullptr);
+  }
+}
+
 guint64
 NetworkThread::wakeups () const
 {
@@ -195,6 +318,8 @@ gboolean
 NetworkThread::scheduler_prepare (GSource *source, gint *timeout)
 {
   auto self = reinterpret_cast<SchedulerSource *> (source)->thread;
+  self->iteration_++;
+  self->busy_since_.store (0);
   gint64 due = self->next_due_.load ();
   for (;;) {
     gint64 now = due == G_MAXINT64 ? 0 : g_get_monotonic_time ();
@@ -211,6 +336,8 @@ NetworkThread::scheduler_prepare (GSource *source, gint *timeout)
   }
   gint64 now = g_get_monotonic_time ();
   if (due <= now) {
+    /* Ready now: GLib skips check () for it, and dispatches follow. */
+    self->busy_since_.store (now);
     *timeout = 0;
     return TRUE;
   }
@@ -224,8 +351,11 @@ gboolean
 NetworkThread::scheduler_check (GSource *source)
 {
   auto self = reinterpret_cast<SchedulerSource *> (source)->thread;
+  /* After the poll: the dispatches of this iteration follow. */
+  const gint64 now = g_get_monotonic_time ();
+  self->busy_since_.store (now);
   gint64 due = self->next_due_.load ();
-  if (due == G_MAXINT64 || due > g_get_monotonic_time ())
+  if (due == G_MAXINT64 || due > now)
     return FALSE;
   self->poll_deadline_.store (G_MININT64);
   return TRUE;

@@ -2,15 +2,19 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The one network thread of the process. It runs a private GMainContext and
- * owns the SocketPoller; every WebSocket lives on it. Created by the first
- * user (acquire ()), stopped when the last reference goes, so a process with
- * hundreds of sessions still has one network thread. GStreamer-free.
+ * The network threads of the process. Each runs a private GMainContext and
+ * owns a SoupSession created on it (libsoup binds a session, and every
+ * connection it makes, to the thread-default context of its creator); every
+ * WebSocket of a session lives on its thread. Sessions are spread over up
+ * to K threads (GEMINILIVE_NETWORK_THREADS, default: the number of CPUs, at
+ * most 8), so libsoup's per-connection cost is shared by every core. A
+ * thread starts with its first user (acquire ()) and is joined when its last
+ * reference goes. GStreamer-free.
  */
 #pragma once
 
 #include <gio/gio.h>
-#include "live/socket_poller.h"
+#include <libsoup/soup.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -18,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace gemlive {
@@ -27,17 +32,44 @@ class WebSocketConnection;
 
 class NetworkThread : public std::enable_shared_from_this<NetworkThread> {
 public:
-  /* Returns the shared thread, starting it if nobody holds it. The last
+  /* Largest and default thread count (GEMINILIVE_NETWORK_THREADS overrides
+   * the default, 1 to MAX_THREADS). */
+  static constexpr unsigned MAX_THREADS = 8;
+  static unsigned configured_threads ();
+
+  /* A thread for one more session: a new one while fewer than
+   * configured_threads () run, else the one with the fewest users. The last
    * reference must not be dropped on the network thread itself. */
   static std::shared_ptr<NetworkThread> acquire ();
+  /* Network threads running now (for tests). */
+  static unsigned running_threads ();
   ~NetworkThread ();
   NetworkThread (const NetworkThread &) = delete;
   NetworkThread &operator= (const NetworkThread &) = delete;
 
   GMainContext *context () const { return context_; }
   /* Only to be used on the network thread. */
-  SocketPoller &poller () { return *poller_; }
+  SoupSession *soup_session () const { return soup_session_; }
   bool is_current () const;
+  /* Loop iterations so far; network thread only (a read in progress is
+   * one iteration). */
+  guint64 iteration () const { return iteration_; }
+
+  /* A socket the watchdog may cut: when the thread has been inside one
+   * dispatch for longer than WATCHDOG_LIMIT_MS, the watched socket with the
+   * most unread bytes (at least FLOOD_MIN_BYTES) is shut down and marked
+   * `flooded`. This is how a control-frame flood ends: libsoup answers
+   * pings inside its read loop and never calls us while it does. */
+  struct FloodWatch {
+    GSocket *socket = nullptr;  /* under the thread's watch lock; null once released */
+    std::atomic<bool> flooded {false};
+  };
+  static constexpr gint64 WATCHDOG_LIMIT_MS = 500;
+  static constexpr int FLOOD_MIN_BYTES = 64 * 1024;
+  /* Network thread; the watch takes a reference to socket. */
+  std::shared_ptr<FloodWatch> watch_socket (GSocket *socket);
+  /* Before the socket goes; any thread. */
+  void unwatch_socket (const std::shared_ptr<FloodWatch> &watch);
 
   /* Takes over a connection its owner is done with: sends the close frame
    * and drops it once the peer answered (or when the thread stops). Network
@@ -63,6 +95,7 @@ private:
 
   NetworkThread ();
   static gpointer thread_main (gpointer data);
+  void watchdog_main ();
 
   /* The scheduler: one GSource for every Alarm and invoke of the process,
    * so a loop iteration costs the same with 1 or 1000 sessions. */
@@ -87,8 +120,18 @@ private:
   GMainLoop *loop_ = nullptr;
   GThread *thread_ = nullptr;
   GSource *scheduler_ = nullptr;
-  std::unique_ptr<SocketPoller> poller_;  /* network thread only */
+  SoupSession *soup_session_ = nullptr;  /* network thread only */
   std::vector<std::unique_ptr<WebSocketConnection>> closing_;  /* network thread only */
+  guint64 iteration_ = 0;                /* network thread only */
+  /* Since when the loop is dispatching (0: it is preparing or polling). */
+  std::atomic<gint64> busy_since_ {0};
+
+  /* The watchdog's state. */
+  std::mutex watch_lock_;
+  std::condition_variable watch_cond_;
+  bool watch_quit_ = false;
+  std::vector<std::shared_ptr<FloodWatch>> watches_;
+  std::thread watchdog_;
   std::mutex start_lock_;
   std::condition_variable started_cond_;
   bool started_ = false;

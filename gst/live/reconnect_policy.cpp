@@ -39,6 +39,13 @@ describe_end (const SessionEnd &end)
           + (end.reason.empty () ? "" : " " + end.reason);
     case SessionEnd::Kind::REQUEST_FAILED:
       return "no connection request: " + end.detail;
+    case SessionEnd::Kind::PROTOCOL_VIOLATION:
+      return "WebSocket protocol violation by the server (close " + std::to_string (end.close_code)
+          + ": " + (end.detail.empty () ? std::string ("invalid frame") : end.detail) + ")";
+    case SessionEnd::Kind::INVALID_TEXT_FRAME:
+      return "the server sent a text frame that is not valid UTF-8 (close 1007)";
+    case SessionEnd::Kind::OVERLOADED:
+      return end.detail.empty () ? std::string ("the connection was overloaded") : end.detail;
     case SessionEnd::Kind::CLOSED:
       break;
   }
@@ -61,6 +68,11 @@ classify_end (const SessionEnd &end, const EndContext &context)
     case SessionEnd::Kind::HANDSHAKE_REFUSED:
       return context.ever_ready && transient_http_status (end.http_status) ? EndAction::RETRY
                                                                            : EndAction::FAIL;
+    case SessionEnd::Kind::PROTOCOL_VIOLATION:
+      return EndAction::FAIL;
+    case SessionEnd::Kind::INVALID_TEXT_FRAME:
+    case SessionEnd::Kind::OVERLOADED:
+      return context.ever_ready ? EndAction::RETRY : EndAction::FAIL;
     case SessionEnd::Kind::CLOSED:
       break;
   }

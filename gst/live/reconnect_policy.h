@@ -30,6 +30,16 @@ struct SessionEnd {
     HANDSHAKE_REFUSED,  /* HTTP answered the upgrade with http_status */
     CLOSED,             /* the WebSocket closed: close_code + reason */
     REQUEST_FAILED,     /* the request provider could not build a request: see detail */
+    /* The server broke RFC 6455 (masked or reserved-bit frames, bad
+     * fragments, a frame over the size limit): close_code 1002 or 1009,
+     * detail libsoup's words. A broken service is not retried. */
+    PROTOCOL_VIOLATION,
+    /* A text frame that is not UTF-8: libsoup ends the connection over it
+     * (close_code 1007); the frame is counted and the session resumes. */
+    INVALID_TEXT_FRAME,
+    /* The server sent faster than we read, or stopped reading what we send:
+     * see detail. Retried like a drop. */
+    OVERLOADED,
   };
   Kind kind = Kind::CLOSED;
   bool after_setup = false;   /* setupComplete had been received on this connection */
@@ -39,7 +49,15 @@ struct SessionEnd {
   std::string detail;         /* transport error text from GIO/libsoup */
   std::string host_port;      /* "host:port" that was dialled */
   unsigned reconnect_attempts = 0;  /* failed reconnection attempts before this end */
+  /* The connection ended within MIN_STABLE_MS of its setupComplete, one of
+   * a run of such connections: see LiveSession. */
+  bool short_lived = false;
 };
+
+/* A connection that ends sooner than this after its setupComplete, planned
+ * (goAway) or not, counts as a failed attempt: a service that closes every
+ * connection at once must end in an error, not a reconnection storm. */
+constexpr int64_t MIN_STABLE_MS = 2000;
 
 /* A short human-readable cause, e.g. "close 1011: Internal error occurred."
  * or "network error: Connection refused". Never contains a URL. */

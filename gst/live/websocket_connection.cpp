@@ -3,35 +3,71 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * See websocket_connection.h. Life of a connection:
- *   open () -> CONNECTING (GSocketClient, then the TLS handshake for wss://)
- *           -> UPGRADING (our request written, the 101 awaited)
- *           -> OPEN (frames both ways)
- *           -> CLOSING (retired: our close frame sent, the peer's awaited)
- *           -> CLOSED (socket closed; on_end, or retire's done)
- * The GIO steps are asynchronous on the network thread's context; a step
- * still running when the connection goes is cancelled, and its callback
- * finds the connection gone through Pending.
+ *   open () -> CONNECTING (libsoup: TCP, proxy, TLS, the upgrade; one deadline)
+ *           -> OPEN (frames both ways through SoupWebsocketConnection)
+ *           -> CLOSING (retired: our close frame queued behind libsoup's
+ *              frames, the peer's awaited)
+ *           -> CLOSED (libsoup's "closed"; on_end, or retire's done)
+ * A connect still running when the connection goes is cancelled, and its
+ * callback finds the connection gone through Pending.
  */
 #include "live/websocket_connection.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <algorithm>
+
 namespace gemlive {
 
 namespace {
 
-/* GSocketClient's limit for the TCP connection (and a proxy's CONNECT). */
-constexpr guint CONNECT_TIMEOUT_S = 30;
-/* How long the server may take to answer the upgrade. */
-constexpr guint UPGRADE_TIMEOUT_MS = 30000;
-/* How long a retired connection waits for the server's close frame. */
+/* How long a retired connection waits for the server's close frame
+ * (libsoup's own wait is 5 s, and holds a stopping element that long). */
 constexpr guint CLOSE_TIMEOUT_MS = 3000;
 
 std::string
 message_of (const GError *error)
 {
   return error ? error->message : "unknown error";
+}
+
+std::string
+host_port_of (GUri *uri)
+{
+  const char *host = g_uri_get_host (uri);
+  std::string name = host ? host : "";
+  int port = g_uri_get_port (uri);
+  if (port < 0) {
+    const char *scheme = g_uri_get_scheme (uri);
+    port = scheme && (g_ascii_strcasecmp (scheme, "wss") == 0
+        || g_ascii_strcasecmp (scheme, "https") == 0) ? 443 : 80;
+  }
+  if (name.find (':') != std::string::npos)
+    name = "[" + name + "]";
+  return name + ":" + std::to_string (port);
+}
+
+const char *
+stage_of (GSocketClientEvent event)
+{
+  switch (event) {
+    case G_SOCKET_CLIENT_RESOLVING:
+    case G_SOCKET_CLIENT_RESOLVED:
+      return "resolving the host";
+    case G_SOCKET_CLIENT_CONNECTING:
+      return "connecting (TCP)";
+    case G_SOCKET_CLIENT_CONNECTED:
+    case G_SOCKET_CLIENT_PROXY_NEGOTIATING:
+      return "negotiating with the proxy";
+    case G_SOCKET_CLIENT_PROXY_NEGOTIATED:
+    case G_SOCKET_CLIENT_TLS_HANDSHAKING:
+      return "the TLS handshake";
+    case G_SOCKET_CLIENT_TLS_HANDSHAKED:
+    case G_SOCKET_CLIENT_COMPLETE:
+      return "waiting for the answer to the WebSocket upgrade";
+  }
+  return "connecting";
 }
 
 }  // namespace
@@ -44,7 +80,7 @@ struct WebSocketConnection::Pending {
   Pending (const Pending &) = delete;
   Pending &operator= (const Pending &) = delete;
 
-  /* Callback data for one GIO step: a reference the callback takes back. */
+  /* Callback data for the connect: a reference the callback takes back. */
   static gpointer hold (const std::shared_ptr<Pending> &pending)
   {
     return new std::shared_ptr<Pending> (pending);
@@ -65,109 +101,60 @@ WebSocketConnection::WebSocketConnection (NetworkThread &thread, WebSocketEvents
 
 WebSocketConnection::~WebSocketConnection ()
 {
-  cancel_pending ();
-  stop_timeout ();
-  close_socket ();
-  g_clear_object (&private_ca_);
+  done_ = nullptr;
+  finish ();
 }
 
 void
 WebSocketConnection::open (const WebSocketRequest &request)
 {
-  GUri *uri = g_uri_parse (request.url.c_str (),
-      static_cast<GUriFlags> (G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE), nullptr);
+  GUri *uri = g_uri_parse (request.url.c_str (), G_URI_FLAGS_ENCODED, nullptr);
   const char *scheme = uri ? g_uri_get_scheme (uri) : nullptr;
   const char *host = uri ? g_uri_get_host (uri) : nullptr;
-  if (!scheme || !host || !*host
-      || (g_ascii_strcasecmp (scheme, "ws") != 0 && g_ascii_strcasecmp (scheme, "wss") != 0)) {
-    if (uri)
-      g_uri_unref (uri);
+  const bool valid = scheme && host && *host
+      && (g_ascii_strcasecmp (scheme, "ws") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0);
+  if (valid)
+    host_port_ = host_port_of (uri);
+  if (uri)
+    g_uri_unref (uri);
+  if (valid)
+    message_ = soup_message_new ("GET", request.url.c_str ());
+  if (!message_) {
     fail_unreachable ("the endpoint URL is not a valid ws:// or wss:// URL");
     return;
   }
-  tls_ = g_ascii_strcasecmp (scheme, "wss") == 0;
-  const int default_port = tls_ ? 443 : 80;
-  const int port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : default_port;
-  std::string bracketed = strchr (host, ':') ? std::string ("[") + host + "]" : host;
-  host_header_ = port == default_port ? bracketed : bracketed + ":" + std::to_string (port);
-  const char *path = g_uri_get_path (uri), *query = g_uri_get_query (uri);
-  target_ = path && *path ? path : "/";
-  if (query)
-    target_ = target_ + "?" + query;
-  server_identity_ = g_network_address_new (host, static_cast<guint16> (port));
-  g_uri_unref (uri);
-  headers_ = request.headers;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message_);
+  for (const auto &header : request.headers)
+    soup_message_headers_replace (headers, header.first.c_str (), header.second.c_str ());
+  /* The database is referenced by the handler: a cancelled handshake may
+   * outlive this connection. */
   if (request.private_ca)
-    private_ca_ = G_TLS_DATABASE (g_object_ref (request.private_ca));
+    g_signal_connect_data (message_, "accept-certificate", G_CALLBACK (on_accept_certificate),
+        g_object_ref (request.private_ca),
+        [] (gpointer database, GClosure *) { g_object_unref (database); },
+        static_cast<GConnectFlags> (0));
+  g_signal_connect (message_, "network-event", G_CALLBACK (on_network_event), this);
 
-  /* The proxy is looked up for http(s):// as for any web request to this
-   * host (the https_proxy / http_proxy a user has set). */
-  std::string dial = std::string (tls_ ? "https://" : "http://") + bracketed + ":"
-      + std::to_string (port);
-  GSocketClient *client = g_socket_client_new ();
-  g_socket_client_set_timeout (client, CONNECT_TIMEOUT_S);
   state_ = State::CONNECTING;
+  connect_timeout_ms_ = request.connect_timeout_ms;
+  start_deadline (connect_timeout_ms_);
   pending_ = std::make_shared<Pending> (this);
-  g_socket_client_connect_to_uri_async (client, dial.c_str (), (guint16) default_port,
-      pending_->cancellable, on_connected, Pending::hold (pending_));
-  g_object_unref (client);
-}
-
-bool
-WebSocketConnection::step_succeeded (const Pending &pending, bool ok, const GError *error)
-{
-  WebSocketConnection *self = pending.owner;
-  if (!self)
-    return false;
-  self->pending_.reset ();
-  if (!ok)
-    self->fail_unreachable (message_of (error));
-  return ok;
+  soup_session_websocket_connect_async (thread_.soup_session (), message_, nullptr, nullptr,
+      G_PRIORITY_DEFAULT, pending_->cancellable, on_connected, Pending::hold (pending_));
 }
 
 void
-WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpointer data)
+WebSocketConnection::on_network_event (SoupMessage *msg, GSocketClientEvent event,
+    GIOStream *stream, gpointer data)
 {
-  auto pending = Pending::take (data);
-  GError *error = nullptr;
-  GSocketConnection *connection =
-      g_socket_client_connect_to_uri_finish (G_SOCKET_CLIENT (source), result, &error);
-  const bool go_on = step_succeeded (*pending, connection != nullptr, error);
-  g_clear_error (&error);
-  if (!go_on) {
-    g_clear_object (&connection);
-    return;
-  }
-  WebSocketConnection *self = pending->owner;
-  GSocket *socket = g_socket_connection_get_socket (connection);
-  /* Only the connect was to time out; an idle session is not an error. */
-  g_socket_set_timeout (socket, 0);
-  /* Small frames every 40 ms: none should wait for an ACK (Nagle). */
-  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
-  self->fd_candidate_ = g_socket_get_fd (socket);
-  if (!self->tls_) {
-    self->stream_ = G_IO_STREAM (connection);
-    self->start_upgrade ();
-    return;
-  }
-  self->stream_ = g_tls_client_connection_new (G_IO_STREAM (connection), self->server_identity_,
-      &error);
-  g_object_unref (connection);
-  if (!self->stream_) {
-    self->fail_unreachable (message_of (error));
-    g_clear_error (&error);
-    return;
-  }
-  /* The database is referenced by the handler: a cancelled handshake may
-   * outlive this connection. */
-  if (self->private_ca_)
-    g_signal_connect_data (self->stream_, "accept-certificate",
-        G_CALLBACK (on_accept_certificate), g_object_ref (self->private_ca_),
-        [] (gpointer database, GClosure *) { g_object_unref (database); },
-        static_cast<GConnectFlags> (0));
-  self->pending_ = std::make_shared<Pending> (self);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (self->stream_), G_PRIORITY_DEFAULT,
-      self->pending_->cancellable, on_tls_ready, Pending::hold (self->pending_));
+  (void) msg;
+  auto self = static_cast<WebSocketConnection *> (data);
+  self->stage_ = stage_of (event);
+  /* The TCP socket (to the proxy, when there is one): its readiness is
+   * what tells us whether libsoup could write. */
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (stream) && !self->socket_)
+    self->socket_ = G_SOCKET (g_object_ref (
+        g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream))));
 }
 
 /* Called only when the system's trust store refused the certificate: the
@@ -175,263 +162,229 @@ WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpoint
  * accepted only if that passes with no error at all (expiry, wrong name and
  * unknown CA all still fail). */
 gboolean
-WebSocketConnection::on_accept_certificate (GTlsConnection *tls, GTlsCertificate *certificate,
+WebSocketConnection::on_accept_certificate (SoupMessage *msg, GTlsCertificate *certificate,
     GTlsCertificateFlags errors, gpointer data)
 {
-  (void) errors;
+  (void) errors;  /* the system store's verdict; ours replaces it */
   auto database = static_cast<GTlsDatabase *> (data);
-  GSocketConnectable *identity =
-      g_tls_client_connection_get_server_identity (G_TLS_CLIENT_CONNECTION (tls));
+  GUri *uri = soup_message_get_uri (msg);
+  int port = g_uri_get_port (uri);
+  GSocketConnectable *identity = g_network_address_new (g_uri_get_host (uri),
+      port > 0 ? static_cast<guint16> (port) : 443);
   GError *error = nullptr;
   GTlsCertificateFlags verdict = g_tls_database_verify_chain (database, certificate,
       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, nullptr,
       G_TLS_DATABASE_VERIFY_NONE, nullptr, &error);
+  g_object_unref (identity);
   const bool trusted = error == nullptr && verdict == 0;
   g_clear_error (&error);
   return trusted ? TRUE : FALSE;
 }
 
 void
-WebSocketConnection::on_tls_ready (GObject *source, GAsyncResult *result, gpointer data)
+WebSocketConnection::on_connected (GObject *source, GAsyncResult *result, gpointer data)
 {
   auto pending = Pending::take (data);
   GError *error = nullptr;
-  gboolean done = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
-  const bool go_on = step_succeeded (*pending, done, error);
-  g_clear_error (&error);
-  if (go_on)
-    pending->owner->start_upgrade ();
-}
-
-void
-WebSocketConnection::start_upgrade ()
-{
-  input_ = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream_));
-  output_ = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream_));
-  ws::Handshake handshake;
-  std::string why;
-  if (!ws::make_handshake (target_, host_header_, headers_, handshake, why)) {
-    fail_unreachable ("cannot build the WebSocket upgrade: " + why);
-    return;
-  }
-  ws::HeaderList ().swap (headers_);  /* credentials: kept no longer than needed */
-  std::string error;
-  if (!thread_.poller ().add (fd_candidate_, this, false, error)) {
-    fail_unreachable (error);
-    return;
-  }
-  fd_ = fd_candidate_;
-  expected_accept_ = std::move (handshake.expected_accept);
-  state_ = State::UPGRADING;
-  start_timeout (UPGRADE_TIMEOUT_MS);
-  out_ = std::move (handshake.request);
-  out_sent_ = 0;
-  flush ();
-}
-
-void
-WebSocketConnection::on_socket_ready (bool readable, bool writable)
-{
-  if (writable)
-    flush ();
-  if (readable && fd_ >= 0)
-    receive ();
-}
-
-void
-WebSocketConnection::receive ()
-{
-  std::vector<char> &buffer = thread_.poller ().read_buffer ();
-  for (;;) {
-    GError *error = nullptr;
-    gssize got = g_pollable_input_stream_read_nonblocking (input_, buffer.data (),
-        buffer.size (), nullptr, &error);
-    if (got > 0) {
-      consume (buffer.data (), (size_t) got);
-      /* A plain socket that gave less than asked is empty (level-triggered:
-       * more bytes wake us again); TLS may hold decrypted records the socket
-       * no longer shows, so it is read until it would block. */
-      if (fd_ < 0 || (!tls_ && (size_t) got < buffer.size ()))
-        return;
-      continue;
-    }
-    if (got == 0) {
-      socket_lost ("the server closed the connection without a close frame");
-      return;
-    }
-    const bool would_block = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
-    std::string detail = "Error receiving data: " + message_of (error);
+  SoupWebsocketConnection *conn =
+      soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  WebSocketConnection *self = pending->owner;
+  if (!self) {
+    /* The connection went (retired, timed out) while libsoup connected. */
+    if (conn && soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, nullptr);
+    g_clear_object (&conn);
     g_clear_error (&error);
-    if (!would_block)
-      socket_lost (detail);
     return;
   }
+  self->pending_.reset ();
+  if (conn)
+    self->connected (conn);
+  else
+    self->connect_failed (error);
+  g_clear_error (&error);
 }
 
-/* Parses straight from the read buffer; only an incomplete tail is kept. */
 void
-WebSocketConnection::consume (const char *data, size_t size)
+WebSocketConnection::connect_failed (GError *error)
 {
-  if (inbox_.empty ()) {
-    size_t used = parse (data, size);
-    if (fd_ >= 0 && used < size)
-      inbox_.assign (data + used, size - used);
+  const guint status = soup_message_get_status (message_);
+  if (status >= 100 && status != SOUP_STATUS_SWITCHING_PROTOCOLS) {
+    SessionEnd end;
+    end.kind = SessionEnd::Kind::HANDSHAKE_REFUSED;
+    end.http_status = status;
+    const char *phrase = soup_message_get_reason_phrase (message_);
+    end.reason = phrase ? phrase : "";
+    end.detail = "the server refused the WebSocket upgrade";
+    fail (std::move (end));
     return;
   }
-  inbox_.append (data, size);
-  /* parse () may end the connection; the inbox stays valid while it reads. */
-  std::string input;
-  input.swap (inbox_);
-  size_t used = parse (input.data (), input.size ());
-  if (fd_ >= 0 && used < input.size ()) {
-    input.erase (0, used);
-    inbox_.swap (input);
-  }
+  fail_unreachable (message_of (error));
 }
 
-/* Returns how many bytes were whole frames (or the upgrade's answer). */
-size_t
-WebSocketConnection::parse (const char *data, size_t size)
+void
+WebSocketConnection::connected (SoupWebsocketConnection *conn)
 {
-  size_t at = 0;
-  if (state_ == State::UPGRADING)
-    at = on_upgrade_response (data, size);
-  while (fd_ >= 0 && (state_ == State::OPEN || state_ == State::CLOSING)) {
-    ws::ServerFrame frame = reader_.next (data + at, size - at);
-    if (frame.kind == ws::ServerFrame::Incomplete)
-      break;
-    at += frame.used;
-    on_frame (frame);
+  stop_deadline ();
+  /* Its headers carry credentials: kept no longer than needed. */
+  g_signal_handlers_disconnect_by_data (message_, this);
+  g_clear_object (&message_);
+  conn_ = conn;
+  soup_websocket_connection_set_max_incoming_payload_size (conn_, MAX_MESSAGE);
+  /* No keepalive: the service answers pings after 8-30 s, and a client-side
+   * pong timeout kills healthy sessions. A dead peer shows up as a failed
+   * write, a TCP error or a stalled socket instead. */
+  soup_websocket_connection_set_keepalive_interval (conn_, 0);
+  g_signal_connect (conn_, "message", G_CALLBACK (on_soup_message), this);
+  g_signal_connect (conn_, "error", G_CALLBACK (on_soup_error), this);
+  g_signal_connect (conn_, "closed", G_CALLBACK (on_soup_closed), this);
+  if (socket_) {
+    /* Small frames every 40 ms: none should wait for an ACK (Nagle). */
+    g_socket_set_option (socket_, IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
+    watch_ = thread_.watch_socket (socket_);
   }
-  return at;
-}
-
-size_t
-WebSocketConnection::on_upgrade_response (const char *data, size_t size)
-{
-  ws::UpgradeResponse response = ws::check_upgrade_response (data, size, expected_accept_);
-  switch (response.kind) {
-    case ws::UpgradeResponse::Incomplete:
-      return 0;
-    case ws::UpgradeResponse::Invalid:
-      fail_unreachable (response.why);
-      return size;
-    case ws::UpgradeResponse::Refused: {
-      SessionEnd end;
-      end.kind = SessionEnd::Kind::HANDSHAKE_REFUSED;
-      end.http_status = response.status;
-      end.reason = response.reason;
-      end.detail = "the server refused the WebSocket upgrade";
-      fail (std::move (end));
-      return size;
-    }
-    case ws::UpgradeResponse::Accepted:
-      break;
-  }
-  stop_timeout ();
-  std::string ().swap (expected_accept_);
   state_ = State::OPEN;
   if (events_)
     events_->on_open ();
-  return response.head_size;
 }
 
 void
-WebSocketConnection::on_frame (const ws::ServerFrame &frame)
+WebSocketConnection::on_soup_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
+    gpointer data)
 {
-  switch (frame.kind) {
-    case ws::ServerFrame::Message:
-      if (events_ && state_ == State::OPEN)
-        events_->on_message (frame.data, frame.size);
-      break;
-    case ws::ServerFrame::Ping:
-      /* Nothing may follow our close frame (RFC 6455 5.5.1). */
-      if (state_ == State::OPEN) {
-        queue_frame (ws::OP_PONG, frame.data, frame.size);
-        flush ();
-      }
-      break;
-    case ws::ServerFrame::Close:
-      if (state_ == State::CLOSING) {
-        finish ();
-        break;
-      }
-      /* The answer echoes the code (none for a close without one). */
-      close_with (frame.close_code == ws::CLOSE_NO_STATUS ? 0 : frame.close_code, "",
-          frame.close_code, std::string (frame.data, frame.size), "");
-      break;
-    case ws::ServerFrame::ProtocolError:
-      close_with (frame.close_code, frame.error, frame.close_code, frame.error, frame.error);
-      break;
-    case ws::ServerFrame::Incomplete:
-    case ws::ServerFrame::Nothing:
-      break;
+  (void) type;  /* the service sends binary frames of UTF-8 JSON; text is accepted too */
+  auto self = static_cast<WebSocketConnection *> (data);
+  if (!self->events_ || self->state_ != State::OPEN)
+    return;
+  /* libsoup reads until the socket would block: every message of one read
+   * arrives in one loop iteration. */
+  const guint64 iteration = self->thread_.iteration ();
+  const gint64 now = g_get_monotonic_time ();
+  if (iteration != self->read_iteration_) {
+    self->read_iteration_ = iteration;
+    self->read_started_us_ = now;
+  } else if (now - self->read_started_us_ > READ_BUDGET_MS * 1000) {
+    /* Closing ends libsoup's read loop; the thread's other sessions get
+     * their turn again. */
+    self->overload_ = "the server sent faster than the client can decode (one read kept the "
+        "network thread over " + std::to_string (READ_BUDGET_MS) + " ms)";
+    self->state_ = State::CLOSING;
+    if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+          "message rate too high");
+    self->start_deadline (CLOSE_TIMEOUT_MS);
+    return;
   }
+  gsize size = 0;
+  auto bytes = static_cast<const char *> (g_bytes_get_data (message, &size));
+  self->events_->on_message (bytes, size);
 }
 
 void
-WebSocketConnection::queue_text (const char *data, size_t size)
+WebSocketConnection::on_soup_error (SoupWebsocketConnection *conn, GError *error, gpointer data)
+{
+  (void) conn;
+  auto self = static_cast<WebSocketConnection *> (data);
+  if (error->domain == SOUP_WEBSOCKET_ERROR && self->soup_error_code_ == 0)
+    self->soup_error_code_ = static_cast<guint16> (error->code);
+  if (self->soup_error_.empty ())
+    self->soup_error_ = message_of (error);
+}
+
+void
+WebSocketConnection::on_soup_closed (SoupWebsocketConnection *conn, gpointer data)
+{
+  (void) conn;
+  static_cast<WebSocketConnection *> (data)->closed ();
+}
+
+void
+WebSocketConnection::closed ()
+{
+  if (!events_) {
+    finish ();  /* retired: the end we were waiting for */
+    return;
+  }
+  SessionEnd end;
+  end.kind = SessionEnd::Kind::CLOSED;
+  end.close_code = soup_websocket_connection_get_close_code (conn_);
+  const char *reason = soup_websocket_connection_get_close_data (conn_);
+  end.reason = reason ? reason : "";
+  end.detail = soup_error_;
+  if (end.close_code == 0)
+    end.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;  /* no close frame came */
+  if (watch_ && watch_->flooded.load ())
+    overload_ = "the server flooded the connection faster than the client can read it "
+                "(the network thread was kept over "
+        + std::to_string (NetworkThread::WATCHDOG_LIMIT_MS) + " ms in one read)";
+  if (!overload_.empty ()) {
+    end.kind = SessionEnd::Kind::OVERLOADED;
+    end.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+    end.reason.clear ();
+    end.detail = overload_;
+  } else if (soup_error_code_ == SOUP_WEBSOCKET_CLOSE_BAD_DATA) {
+    /* A text frame that is not UTF-8: libsoup closes over one bad frame;
+     * the session counts it and resumes. */
+    end.kind = SessionEnd::Kind::INVALID_TEXT_FRAME;
+    end.close_code = SOUP_WEBSOCKET_CLOSE_BAD_DATA;
+  } else if (soup_error_code_ == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR
+      || soup_error_code_ == SOUP_WEBSOCKET_CLOSE_TOO_BIG) {
+    end.kind = SessionEnd::Kind::PROTOCOL_VIOLATION;
+    end.close_code = soup_error_code_;
+    end.reason.clear ();
+  }
+  fail (std::move (end));
+}
+
+bool
+WebSocketConnection::can_send ()
+{
+  if (state_ != State::OPEN)
+    return false;
+  if (writable_source_)
+    return false;  /* on_writable follows */
+  if (!socket_ || (g_socket_condition_check (socket_, G_IO_OUT) & G_IO_OUT)) {
+    stalled_since_us_ = 0;
+    return true;
+  }
+  watch_writable ();
+  return false;
+}
+
+void
+WebSocketConnection::watch_writable ()
+{
+  const gint64 now = g_get_monotonic_time ();
+  if (stalled_since_us_ == 0)
+    stalled_since_us_ = now;
+  writable_source_ = g_socket_create_source (socket_, G_IO_OUT, nullptr);
+  g_source_set_callback (writable_source_, G_SOURCE_FUNC (on_socket_writable), this, nullptr);
+  g_source_attach (writable_source_, thread_.context ());
+  /* The deadline is free while OPEN: it measures the stall. */
+  start_deadline (static_cast<guint> (
+      std::max<gint64> (0, STALL_LIMIT_MS - (now - stalled_since_us_) / 1000)));
+}
+
+gboolean
+WebSocketConnection::on_socket_writable (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  (void) socket;
+  (void) condition;
+  auto self = static_cast<WebSocketConnection *> (data);
+  g_source_destroy (self->writable_source_);
+  g_source_unref (self->writable_source_);
+  self->writable_source_ = nullptr;
+  self->stop_deadline ();
+  if (self->events_ && self->state_ == State::OPEN)
+    self->events_->on_writable ();
+  return G_SOURCE_REMOVE;
+}
+
+void
+WebSocketConnection::send_text (const std::string &text)
 {
   if (state_ == State::OPEN)
-    queue_frame (ws::OP_TEXT, data, size);
-}
-
-void
-WebSocketConnection::queue_frame (unsigned opcode, const char *data, size_t size)
-{
-  ws::append_client_frame (out_, opcode, data, size, mask_keys_.next ());
-}
-
-void
-WebSocketConnection::send_close (guint16 code, const std::string &reason)
-{
-  std::string payload = ws::close_payload (code, reason);
-  queue_frame (ws::OP_CLOSE, payload.data (), payload.size ());
-  flush ();
-}
-
-void
-WebSocketConnection::flush ()
-{
-  while (fd_ >= 0 && out_sent_ < out_.size ()) {
-    GError *error = nullptr;
-    /* After a TLS write that would block, GnuTLS wants the same bytes
-     * again: they are still at the front, with more possibly behind. */
-    gssize sent = g_pollable_output_stream_write_nonblocking (output_, out_.data () + out_sent_,
-        out_.size () - out_sent_, nullptr, &error);
-    if (sent > 0) {
-      out_sent_ += (size_t) sent;
-      continue;
-    }
-    const bool would_block = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
-    std::string detail = "Error sending data: " + message_of (error);
-    g_clear_error (&error);
-    if (would_block) {
-      /* Keep the buffer from growing with what is already written. */
-      if (out_sent_ >= 64 * 1024) {
-        out_.erase (0, out_sent_);
-        out_sent_ = 0;
-      }
-      want_write (true);
-      return;
-    }
-    socket_lost (detail);
-    return;
-  }
-  if (out_sent_ == out_.size ()) {
-    out_.clear ();
-    out_sent_ = 0;
-    want_write (false);
-  }
-}
-
-void
-WebSocketConnection::want_write (bool want)
-{
-  if (want == writing_wanted_ || fd_ < 0)
-    return;
-  writing_wanted_ = want;
-  thread_.poller ().set_want_write (fd_, this, want);
+    soup_websocket_connection_send_text (conn_, text.c_str ());
 }
 
 void
@@ -442,40 +395,24 @@ WebSocketConnection::retire (std::function<void ()> done)
   switch (state_) {
     case State::OPEN:
       state_ = State::CLOSING;
-      send_close (ws::CLOSE_NORMAL, "");
-      if (state_ == State::CLOSING)
-        start_timeout (CLOSE_TIMEOUT_MS);
+      if (writable_source_) {
+        g_source_destroy (writable_source_);
+        g_clear_pointer (&writable_source_, g_source_unref);
+      }
+      /* Queued behind every frame libsoup still holds (3.2 puts only the
+       * answer to a peer's close in front). */
+      if (soup_websocket_connection_get_state (conn_) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (conn_, SOUP_WEBSOCKET_CLOSE_NORMAL, nullptr);
+      start_deadline (CLOSE_TIMEOUT_MS);
       break;
     case State::CLOSING:
       break;
     case State::IDLE:
     case State::CONNECTING:
-    case State::UPGRADING:
     case State::CLOSED:
       finish ();
       break;
   }
-}
-
-void
-WebSocketConnection::close_with (guint16 send_code, const std::string &send_reason, int code,
-    const std::string &reason, const std::string &detail)
-{
-  /* CLOSING first: a peer that already dropped the socket makes the close
-   * frame's write fail, and that must not replace the code reported. */
-  state_ = State::CLOSING;
-  send_close (send_code, send_reason);
-  fail_closed (code, reason, detail);
-}
-
-void
-WebSocketConnection::socket_lost (const std::string &detail)
-{
-  /* While closing, the end of the socket is the end we were waiting for. */
-  if (state_ == State::CLOSING)
-    finish ();
-  else
-    fail_closed (ws::CLOSE_ABNORMAL, "", detail);
 }
 
 void
@@ -488,22 +425,12 @@ WebSocketConnection::fail_unreachable (const std::string &detail)
 }
 
 void
-WebSocketConnection::fail_closed (int code, const std::string &reason, const std::string &detail)
-{
-  SessionEnd end;
-  end.kind = SessionEnd::Kind::CLOSED;
-  end.close_code = code;
-  end.reason = reason;
-  end.detail = detail;
-  fail (std::move (end));
-}
-
-void
 WebSocketConnection::fail (SessionEnd end)
 {
   if (end_reported_)
     return;
   end_reported_ = true;
+  end.host_port = host_port_;
   WebSocketEvents *events = events_;
   finish ();
   /* The last call: the owner may retire this connection from it. */
@@ -515,8 +442,24 @@ void
 WebSocketConnection::finish ()
 {
   cancel_pending ();
-  stop_timeout ();
-  close_socket ();
+  stop_deadline ();
+  if (writable_source_) {
+    g_source_destroy (writable_source_);
+    g_clear_pointer (&writable_source_, g_source_unref);
+  }
+  if (message_) {
+    g_signal_handlers_disconnect_by_data (message_, this);
+    g_clear_object (&message_);
+  }
+  drop_socket ();
+  if (conn_) {
+    g_signal_handlers_disconnect_by_data (conn_, this);
+    SoupWebsocketConnection *conn = conn_;
+    conn_ = nullptr;
+    /* Never inside one of its own signal emissions; disposing it closes
+     * its stream if the close handshake did not. */
+    thread_.invoke ([conn] { g_object_unref (conn); });
+  }
   state_ = State::CLOSED;
   if (done_)
     thread_.invoke (std::move (done_));
@@ -534,60 +477,61 @@ WebSocketConnection::cancel_pending ()
 }
 
 void
-WebSocketConnection::close_socket ()
+WebSocketConnection::drop_socket ()
 {
-  if (fd_ >= 0)
-    thread_.poller ().remove (fd_, this);
-  fd_ = -1;
-  writing_wanted_ = false;
-  std::string ().swap (out_);
-  out_sent_ = 0;
-  input_ = nullptr;
-  output_ = nullptr;
-  g_clear_object (&server_identity_);
-  if (!stream_)
-    return;
-  if (G_IS_TLS_CONNECTION (stream_) && state_ != State::CONNECTING) {
-    /* The close_notify may have to wait for the socket; never block here. */
-    g_io_stream_close_async (stream_, G_PRIORITY_DEFAULT, nullptr,
-        [] (GObject *source, GAsyncResult *result, gpointer) {
-          g_io_stream_close_finish (G_IO_STREAM (source), result, nullptr);
-        },
-        nullptr);
-  } else {
-    g_io_stream_close (stream_, nullptr, nullptr);
-  }
-  g_clear_object (&stream_);
+  if (watch_)
+    thread_.unwatch_socket (watch_);
+  watch_.reset ();
+  g_clear_object (&socket_);
 }
 
 void
-WebSocketConnection::start_timeout (guint ms)
+WebSocketConnection::start_deadline (guint ms)
 {
-  stop_timeout ();
-  timeout_ = g_timeout_source_new (ms);
-  g_source_set_callback (timeout_, on_timeout, this, nullptr);
-  g_source_attach (timeout_, thread_.context ());
+  stop_deadline ();
+  deadline_ = g_timeout_source_new (ms);
+  g_source_set_callback (deadline_, on_deadline, this, nullptr);
+  g_source_attach (deadline_, thread_.context ());
 }
 
 void
-WebSocketConnection::stop_timeout ()
+WebSocketConnection::stop_deadline ()
 {
-  if (!timeout_)
+  if (!deadline_)
     return;
-  g_source_destroy (timeout_);
-  g_source_unref (timeout_);
-  timeout_ = nullptr;
+  g_source_destroy (deadline_);
+  g_source_unref (deadline_);
+  deadline_ = nullptr;
 }
 
 gboolean
-WebSocketConnection::on_timeout (gpointer data)
+WebSocketConnection::on_deadline (gpointer data)
 {
   auto self = static_cast<WebSocketConnection *> (data);
-  if (self->state_ == State::UPGRADING)
-    self->fail_unreachable ("the server did not answer the WebSocket upgrade within "
-        + std::to_string (UPGRADE_TIMEOUT_MS / 1000) + " s");
-  else
-    self->finish ();
+  switch (self->state_) {
+    case State::CONNECTING:
+      self->fail_unreachable ("timed out after " + std::to_string (self->connect_timeout_ms_ / 1000)
+          + " s connecting to " + self->host_port_ + " (stopped at " + self->stage_ + ")");
+      break;
+    case State::OPEN: {
+      SessionEnd end;
+      end.kind = SessionEnd::Kind::OVERLOADED;
+      end.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+      end.detail = "the server took nothing for " + std::to_string (STALL_LIMIT_MS / 1000)
+          + " s (it stopped reading)";
+      self->fail (std::move (end));
+      break;
+    }
+    case State::CLOSING:
+      if (self->events_ && !self->overload_.empty ())
+        self->closed ();  /* we closed it over a flood, and the peer never answered */
+      else
+        self->finish ();
+      break;
+    case State::IDLE:
+    case State::CLOSED:
+      break;
+  }
   return G_SOURCE_REMOVE;  /* finish () destroyed it already; harmless */
 }
 

@@ -2,31 +2,39 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * One client WebSocket on the network thread: GIO makes the TCP connection
- * (proxies from the environment, as every GIO/libsoup client) and the TLS
- * session (glib-networking); the upgrade and the framing are ours
- * (websocket_frames.h), read and written straight from the socket when the
- * thread's SocketPoller says it is ready.
+ * One client WebSocket on a network thread, on libsoup 3: the thread's
+ * SoupSession makes the connection (GIO's proxy resolver, TLS through
+ * glib-networking) and soup_session_websocket_connect_async does the
+ * upgrade; SoupWebsocketConnection frames. What this class adds around
+ * libsoup 3.2, each because a test or an adversarial server showed the need:
+ * - one deadline for TCP, TLS and the upgrade together (libsoup's own I/O
+ *   timeout does not cover a server that trickles), with the stage it
+ *   stopped at in the error;
+ * - the HTTP status and reason of a refused upgrade (libsoup says only "not
+ *   a websocket"), and libsoup's protocol errors told apart from a drop;
+ * - back-pressure: frames are handed to libsoup only while the socket can
+ *   take them, so a server that stops reading cannot make libsoup's queue
+ *   grow (the owner keeps, and bounds, what waits); a socket that stays
+ *   full for STALL_LIMIT_MS is a lost connection;
+ * - fair turns: libsoup reads a socket until it would block, so a server
+ *   sending faster than we decode would keep the thread in one read for
+ *   ever. A connection that keeps the thread longer than READ_BUDGET_MS in
+ *   one read is closed (from its message handler, or by the thread's
+ *   watchdog when libsoup is busy with control frames and never calls us).
  *
- * Why not libsoup's SoupWebsocketConnection: it reads 1 kB per recv,
- * re-creates its GSource on every read and hands every frame over as a
- * GBytes through a GObject signal; with a source per connection the loop
- * also walks every socket on each wake-up. With hundreds of sessions on one
- * thread that was the largest share of the client's CPU
- * (docs/performance.md, "Our own WebSocket").
- *
- * Everything here runs on the network thread. The owner never deletes a
- * connection itself: NetworkThread::retire_connection takes it, finishes the
- * close handshake and deletes it outside any of its callbacks.
+ * Everything here runs on the network thread, except the watchdog's
+ * shutdown of a flooding socket (NetworkThread::FloodWatch). The owner never
+ * deletes a connection itself: NetworkThread::retire_connection takes it,
+ * finishes the close handshake and deletes it outside any of its callbacks.
  */
 #pragma once
 
+#include "live/endpoint.h"
 #include "live/network_thread.h"
 #include "live/reconnect_policy.h"
-#include "live/socket_poller.h"
-#include "live/websocket_frames.h"
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include <functional>
 #include <memory>
@@ -35,10 +43,12 @@
 namespace gemlive {
 
 struct WebSocketRequest {
-  std::string url;        /* ws:// or wss://; may carry a credential: never logged */
-  ws::HeaderList headers; /* likewise */
+  std::string url;     /* ws:// or wss://; may carry a credential: never logged */
+  HeaderList headers;  /* likewise */
   /* A private CA trusted beside the system store (tls-ca-file), or null. */
   GTlsDatabase *private_ca = nullptr;  /* borrowed; referenced while needed */
+  /* TCP, proxy, TLS and the upgrade together. */
+  unsigned connect_timeout_ms = 30000;
 };
 
 /* What the owner hears; every call runs on the network thread and none
@@ -50,105 +60,98 @@ public:
   virtual void on_open () = 0;
   /* A whole text or binary message; data is valid during the call only. */
   virtual void on_message (const char *data, size_t size) = 0;
+  /* The socket can take frames again after can_send () said no. */
+  virtual void on_writable () = 0;
   /* The connection is over (it failed, was refused or closed); the last call. */
   virtual void on_end (SessionEnd end) = 0;
 };
 
-class WebSocketConnection final : private SocketWatcher {
+class WebSocketConnection final {
 public:
   /* Largest message accepted from the server: frames can carry seconds of
-   * audio. Larger ones close the connection with 1009. */
+   * audio (libsoup's default is 128 KiB). */
   static constexpr guint64 MAX_MESSAGE = 16 * 1024 * 1024;
+  /* One read of one socket may keep the thread this long. */
+  static constexpr gint64 READ_BUDGET_MS = 250;
+  /* A socket that takes nothing for this long is lost. */
+  static constexpr gint64 STALL_LIMIT_MS = 10000;
 
   WebSocketConnection (NetworkThread &thread, WebSocketEvents &events);
-  ~WebSocketConnection () override;
+  ~WebSocketConnection ();
   WebSocketConnection (const WebSocketConnection &) = delete;
   WebSocketConnection &operator= (const WebSocketConnection &) = delete;
 
   /* Starts connecting; the outcome comes as on_open or on_end. */
   void open (const WebSocketRequest &request);
   bool is_open () const { return state_ == State::OPEN; }
-  /* Frames a text message behind those already queued. flush () writes. */
-  void queue_text (const char *data, size_t size);
-  void flush ();
-  void send_text (const std::string &text)
-  {
-    queue_text (text.data (), text.size ());
-    flush ();
-  }
+  /* "host:port" dialled (from open () on). */
+  const std::string &host_port () const { return host_port_; }
+  /* Whether the socket can take a frame now. When it cannot, on_writable
+   * follows once it can (or on_end). */
+  bool can_send ();
+  /* Sends one text message (compact JSON, valid UTF-8). */
+  void send_text (const std::string &text);
 
 private:
   friend class NetworkThread;
-  enum class State { IDLE, CONNECTING, UPGRADING, OPEN, CLOSING, CLOSED };
+  enum class State { IDLE, CONNECTING, OPEN, CLOSING, CLOSED };
   struct Pending;
 
-  /* NetworkThread::retire_connection: no more events; a close frame behind
-   * what is queued, then done runs once the socket is closed. */
+  /* NetworkThread::retire_connection: no more events; our close frame goes
+   * behind every frame libsoup holds, then done runs once the socket is
+   * closed (or after CLOSE_TIMEOUT_MS). */
   void retire (std::function<void ()> done);
 
   static void on_connected (GObject *source, GAsyncResult *result, gpointer data);
-  static void on_tls_ready (GObject *source, GAsyncResult *result, gpointer data);
-  static gboolean on_accept_certificate (GTlsConnection *tls, GTlsCertificate *certificate,
+  static void on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *stream,
+      gpointer data);
+  static gboolean on_accept_certificate (SoupMessage *msg, GTlsCertificate *certificate,
       GTlsCertificateFlags errors, gpointer data);
-  /* After a GIO step: whether the connection goes on (false when it went
-   * meanwhile, or when the step failed, which is reported). */
-  static bool step_succeeded (const Pending &pending, bool ok, const GError *error);
-  void start_upgrade ();
-  void on_socket_ready (bool readable, bool writable) override;
-  void receive ();
-  void consume (const char *data, size_t size);
-  size_t parse (const char *data, size_t size);
-  size_t on_upgrade_response (const char *data, size_t size);
-  void on_frame (const ws::ServerFrame &frame);
-  void queue_frame (unsigned opcode, const char *data, size_t size);
-  void send_close (guint16 code, const std::string &reason);
-  void want_write (bool want);
-  /* Ends the connection: the socket is closed, then on_end (unless retired). */
+  static void on_soup_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
+      gpointer data);
+  static void on_soup_error (SoupWebsocketConnection *conn, GError *error, gpointer data);
+  static void on_soup_closed (SoupWebsocketConnection *conn, gpointer data);
+  static gboolean on_socket_writable (GSocket *socket, GIOCondition condition, gpointer data);
+  static gboolean on_deadline (gpointer data);
+
+  void connected (SoupWebsocketConnection *conn);
+  void connect_failed (GError *error);
+  void closed ();
+  void watch_writable ();
+  /* Ends the connection: on_end (unless retired), then nothing more. */
   void fail (SessionEnd end);
   void fail_unreachable (const std::string &detail);
-  /* The socket failed or ended without a close frame: 1006 (or, while
-   * closing, the end awaited). */
-  void socket_lost (const std::string &detail);
-  void fail_closed (int code, const std::string &reason, const std::string &detail);
-  /* Answers the server's close (or a protocol error) and reports the end. */
-  void close_with (guint16 send_code, const std::string &send_reason, int code,
-      const std::string &reason, const std::string &detail);
   void finish ();
   void cancel_pending ();
-  void close_socket ();
-  /* The upgrade's, then the close handshake's; a GSource of its own, as it
-   * exists only for those moments. */
-  void start_timeout (guint ms);
-  void stop_timeout ();
-  static gboolean on_timeout (gpointer data);
+  void drop_socket ();
+  void start_deadline (guint ms);
+  void stop_deadline ();
 
   NetworkThread &thread_;
   WebSocketEvents *events_;  /* null once retired */
   State state_ = State::IDLE;
-  std::shared_ptr<Pending> pending_;  /* the async GIO step under way, if any */
-  std::string target_, host_header_;
-  ws::HeaderList headers_;
-  GTlsDatabase *private_ca_ = nullptr;
-  GSocketConnectable *server_identity_ = nullptr;  /* the host dialled, for TLS */
-  std::string expected_accept_;
+  std::shared_ptr<Pending> pending_;  /* the connect under way, if any */
+  SoupMessage *message_ = nullptr;    /* the upgrade request, until it is answered */
+  SoupWebsocketConnection *conn_ = nullptr;
+  GSocket *socket_ = nullptr;         /* the TCP socket under libsoup (for readiness) */
+  std::shared_ptr<NetworkThread::FloodWatch> watch_;  /* shared with the thread's watchdog */
+  std::string host_port_;
+  const char *stage_ = "resolving the host";  /* where the connect is */
+  unsigned connect_timeout_ms_ = 30000;
+  bool end_reported_ = false;
 
-  /* The socket connection, or TLS over it (from the start of its handshake). */
-  GIOStream *stream_ = nullptr;
-  GPollableInputStream *input_ = nullptr;
-  GPollableOutputStream *output_ = nullptr;
-  int fd_candidate_ = -1;        /* the socket's, until it is in the poller */
-  int fd_ = -1;                  /* in the poller while >= 0 */
-  bool tls_ = false;
-  bool writing_wanted_ = false;
-  bool end_reported_ = false;    /* fail () ran: on_end is never called twice */
+  /* libsoup's "error" before "closed": what it refused. */
+  guint16 soup_error_code_ = 0;
+  std::string soup_error_;
+  /* The read in progress: the thread iteration it started in, and when. */
+  guint64 read_iteration_ = 0;
+  gint64 read_started_us_ = 0;
+  std::string overload_;   /* why we closed it ourselves (flood, stall) */
 
-  ws::ServerFrameReader reader_ {MAX_MESSAGE};
-  ws::MaskKeys mask_keys_;
-  std::string inbox_;            /* an incomplete frame (or upgrade answer) so far */
-  std::string out_;              /* framed bytes; out_sent_ of them are written */
-  size_t out_sent_ = 0;
-  GSource *timeout_ = nullptr;
-  std::function<void ()> done_;     /* retire's */
+  GSource *writable_source_ = nullptr;
+  gint64 stalled_since_us_ = 0;
+  GSource *deadline_ = nullptr;
+  std::function<void ()> done_;  /* retire's */
 };
 
 }  // namespace gemlive

@@ -72,11 +72,16 @@ GST_START_TEST (fifty_null_playing_null_cycles_are_clean)
 }
 GST_END_TEST;
 
-GST_START_TEST (many_elements_share_one_network_thread)
+/* Sessions spread over GEMINILIVE_NETWORK_THREADS threads (a new thread
+ * while fewer run), started with their first session and joined with the
+ * last. */
+static void
+check_elements_spread_over (const char *threads, int elements, int expected_threads)
 {
+  g_setenv ("GEMINILIVE_NETWORK_THREADS", threads, TRUE);
   LocalServer server ({"--fast"});
   std::vector<GstElement *> pipelines;
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < elements; i++) {
     pipelines.push_back (launch (live_input_pipeline (server)));
     gst_element_set_state (pipelines.back (), GST_STATE_PLAYING);
   }
@@ -88,12 +93,19 @@ GST_START_TEST (many_elements_share_one_network_thread)
               "connected") == 0;
         }, 30 * GST_SECOND));
   }
-  ck_assert_int_eq (network_threads (), 1);
+  ck_assert_int_eq (network_threads (), expected_threads);
   for (auto pipeline : pipelines) {
     gst_element_set_state (pipeline, GST_STATE_NULL);
     gst_object_unref (pipeline);
   }
   ck_assert_int_eq (network_threads (), 0);
+  g_unsetenv ("GEMINILIVE_NETWORK_THREADS");
+}
+
+GST_START_TEST (elements_spread_over_the_configured_network_threads)
+{
+  check_elements_spread_over ("3", 5, 3);
+  check_elements_spread_over ("1", 4, 1);
 }
 GST_END_TEST;
 
@@ -129,7 +141,7 @@ geminilive_lifecycle_suite (void)
   tcase_set_timeout (tc, 300);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, fifty_null_playing_null_cycles_are_clean);
-  tcase_add_test (tc, many_elements_share_one_network_thread);
+  tcase_add_test (tc, elements_spread_over_the_configured_network_threads);
   tcase_add_test (tc, element_is_freed_after_use);
   return s;
 }

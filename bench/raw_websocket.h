@@ -8,8 +8,9 @@
  * fragments, ping/pong, close). No extensions are offered, so a server that
  * answers with one, sets an RSV bit or masks a frame is refused.
  *
- * Used by WebSocketConnection (websocket_connection.h), which owns the I/O,
- * and by bench-raw-floor. Tested by tests/unit/test_websocket_frames.cpp.
+ * The benchmark's raw floor (bench-raw-floor) only: a measurement reference
+ * for what the traffic costs with no libsoup and no GLib loop. Not product
+ * code (the plugin's WebSocket is libsoup's). Tested by raw_websocket_test.cpp.
  */
 #pragma once
 

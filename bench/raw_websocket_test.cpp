@@ -7,8 +7,8 @@
  * handshake, the upgrade check, masked client frames, close payloads and the
  * server frame reader.
  */
-#include "live/websocket_frames.h"
-#include "server_frames.h"
+#include "raw_websocket.h"
+#include "../tests/unit/server_frames.h"
 
 #include <glib.h>
 

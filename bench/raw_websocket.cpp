@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "live/websocket_frames.h"
+#include "raw_websocket.h"
 
 #include <cstring>
 
