@@ -41,7 +41,8 @@ struct PropertyRow {
   guint ConversationSettings::*uinteger;
   guint64 ConversationSettings::*uint64;
   double ConversationSettings::*real;
-  gint64 min, max, def;     /* INT, UINT, UINT64, ENUM, BOOLEAN (def) */
+  gint64 min, max, def;     /* INT, UINT, UINT64 (min, def), ENUM, BOOLEAN (def) */
+  guint64 umax;             /* UINT64 */
   double dmin, dmax, ddef;  /* DOUBLE */
   const char *sdef;         /* STRING */
   GType (*enum_type) ();
@@ -112,12 +113,12 @@ uinteger (const char *name, const char *nick, const char *blurb, unsigned scope,
 
 static PropertyRow
 uint64_row (const char *name, const char *nick, const char *blurb, unsigned scope,
-    guint64 ConversationSettings::*member, gint64 def)
+    guint64 ConversationSettings::*member, gint64 def, guint64 max = G_MAXINT64)
 {
   auto row = base (name, nick, blurb, scope, RowType::UINT64, ROW_READY);
   row.uint64 = member;
   row.min = 0;
-  row.max = G_MAXINT64;
+  row.umax = max;
   row.def = def;
   return row;
 }
@@ -307,7 +308,7 @@ build_table ()
         S, &CS::api_version, "v1beta", ROW_EMPTY_IS_DEFAULT),
     live (uint64_row ("unparsable-frames", "Unparsable frames",
               "Server frames that could not be parsed or carried unknown fields (logged and "
-              "skipped)", S, nullptr, 0), PropertyLiveValue::UNPARSABLE_FRAMES),
+              "skipped)", S, nullptr, 0, G_MAXUINT64), PropertyLiveValue::UNPARSABLE_FRAMES),
 
     /* The session: turn control and generation */
     boolean ("automatic-activity-detection", "Automatic activity detection",
@@ -539,8 +540,8 @@ param_spec (const PropertyRow &row)
       return g_param_spec_uint (row.name, row.nick, row.blurb, (guint) row.min,
           (guint) row.max, (guint) row.def, f);
     case RowType::UINT64:
-      return g_param_spec_uint64 (row.name, row.nick, row.blurb, (guint64) row.min,
-          (guint64) row.max, (guint64) row.def, f);
+      return g_param_spec_uint64 (row.name, row.nick, row.blurb, (guint64) row.min, row.umax,
+          (guint64) row.def, f);
     case RowType::DOUBLE:
       return g_param_spec_double (row.name, row.nick, row.blurb, row.dmin, row.dmax, row.ddef,
           f);
