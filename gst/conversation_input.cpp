@@ -217,7 +217,7 @@ Conversation::activity (bool start)
   GateNews news;
   gate_.send (*s, start ? gemlive::encode_activity_start () : gemlive::encode_activity_end (), 0,
       true, news);
-  GST_INFO ("sent %s", start ? "activityStart" : "activityEnd");
+  GST_INFO ("%s through the tool gate", start ? "activityStart" : "activityEnd");
   post_gate_news (news);
   return TRUE;
 }
