@@ -255,6 +255,42 @@ GST_START_TEST (second_sink_with_a_used_session_name_fails_naming_it)
 }
 GST_END_TEST;
 
+static std::string example_py;
+
+GST_START_TEST (python_two_pipeline_example_plays_the_answer)
+{
+  LocalServer server ({"--fast"});
+  std::string wav = test_data_path ("question-16k.wav");
+  gchar *dir = g_dir_make_tmp ("geminilive-pair-XXXXXX", nullptr);
+  std::string reply = std::string (dir) + "/reply.wav";
+  /* The system interpreter: python3-gi is a Debian package. */
+  const char *argv[] = {"/usr/bin/python3", example_py.c_str (), "--endpoint",
+      server.endpoint ().c_str (), "--api-key", "test-key", "--input", wav.c_str (), "--output",
+      reply.c_str (), nullptr};
+  gchar *out = nullptr, *err = nullptr;
+  gint status = 0;
+  GError *error = nullptr;
+  gchar **env = environ_for_foreign_program (g_get_environ ());
+  ck_assert_msg (g_spawn_sync (nullptr, (gchar **) argv, env, G_SPAWN_DEFAULT, nullptr, nullptr,
+          &out, &err, &status, &error), "spawn: %s", error ? error->message : "");
+  g_strfreev (env);
+  std::string stdout_text = out, stderr_text = err;
+  g_free (out);
+  g_free (err);
+  ck_assert_msg (g_spawn_check_wait_status (status, nullptr), "the example failed:\n%s\n%s",
+      stdout_text.c_str (), stderr_text.c_str ());
+  ck_assert_msg (contains (stdout_text, "model: ") && contains (stdout_text, "played"),
+      "unexpected output:\n%s", stdout_text.c_str ());
+  GStatBuf st;
+  /* A WAV header and at least a second of 24 kHz speech. */
+  ck_assert_msg (g_stat (reply.c_str (), &st) == 0 && st.st_size > 44 + 48000,
+      "no reply in %s", reply.c_str ());
+  g_unlink (reply.c_str ());
+  g_rmdir (dir);
+  g_free (dir);
+}
+GST_END_TEST;
+
 static Suite *
 geminilive_pair_suite (void)
 {
@@ -267,7 +303,17 @@ geminilive_pair_suite (void)
   tcase_add_test (tc, pair_in_two_pipelines_sink_first);
   tcase_add_test (tc, barge_in_flushes_the_src_of_the_pair);
   tcase_add_test (tc, second_sink_with_a_used_session_name_fails_naming_it);
+  if (!example_py.empty ())
+    tcase_add_test (tc, python_two_pipeline_example_plays_the_answer);
   return s;
 }
 
-GST_CHECK_MAIN (geminilive_pair);
+/* argv[1]: examples/two_pipelines.py (optional). */
+int
+main (int argc, char **argv)
+{
+  if (argc > 1)
+    example_py = argv[1];
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (geminilive_pair_suite (), "geminilive-pair", __FILE__);
+}
