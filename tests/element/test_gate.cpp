@@ -217,8 +217,8 @@ GST_START_TEST (a_synchronous_bus_handler_may_call_activity_end)
   ck_assert_msg (c.wait_calls (1), "no tool-call");
 
   /* More held audio than the gate keeps: the oldest is dropped with a
-   * warning, posted from the streaming thread pushing it. */
-  c.mark (true);
+   * warning, posted from the streaming thread pushing it, whose handler
+   * then ends the turn. */
   for (int i = 0; i < 12; i++)
     c.push (1000);
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -228,9 +228,9 @@ GST_START_TEST (a_synchronous_bus_handler_may_call_activity_end)
   ck_assert_msg (handler.returned, "activity-end from a synchronous bus handler never returned "
       "(a lock was held while the warning was posted)");
   ck_assert (c.answer ());
-  /* The turn held during the call, ended by the handler's activity-end,
-   * follows the answer. */
-  ck_assert_msg (c.wait_order ("SaERSaE"), "wire order after the answer: %s",
+  /* The audio held during the call, then the handler's activity-end,
+   * follow the answer. */
+  ck_assert_msg (c.wait_order ("SaERaE"), "wire order after the answer: %s",
       c.wire_order ().c_str ());
   ck_assert_msg (c.log.first_error ().empty (), "error: %s", c.log.first_error ().c_str ());
 }
