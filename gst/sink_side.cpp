@@ -165,6 +165,19 @@ SinkSide::session_opens ()
   next_video_us_ = 0;
 }
 
+/* The conversation to hand `buffer` to; nullptr (buffer dropped, `flow`
+ * to return) without a session or after a fatal error. */
+std::shared_ptr<Conversation>
+SinkSide::accepting (GstBuffer *buffer, GstFlowReturn &flow)
+{
+  auto conversation = this->conversation ();
+  flow = conversation ? conversation->input_flow () : GST_FLOW_FLUSHING;
+  if (flow == GST_FLOW_OK)
+    return conversation;
+  gst_buffer_unref (buffer);
+  return nullptr;
+}
+
 /* --- the audio sink pad --- */
 
 GstFlowReturn
@@ -172,12 +185,10 @@ SinkSide::audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
   (void) pad;
   auto self = of (GST_ELEMENT (parent));
-  auto conversation = self->conversation ();
-  GstFlowReturn flow = conversation ? conversation->input_flow () : GST_FLOW_FLUSHING;
-  if (flow != GST_FLOW_OK) {
-    gst_buffer_unref (buffer);
+  GstFlowReturn flow;
+  auto conversation = self->accepting (buffer, flow);
+  if (!conversation)
     return flow;
-  }
   if (!conversation->has_input_rate ()) {
     gst_buffer_unref (buffer);
     GST_ELEMENT_ERROR (self->element_, CORE, NEGOTIATION, ("No caps on the sink pad."),
@@ -342,12 +353,10 @@ SinkSide::video_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
   (void) pad;
   auto self = of (GST_ELEMENT (parent));
-  auto conversation = self->conversation ();
-  GstFlowReturn flow = conversation ? conversation->input_flow () : GST_FLOW_FLUSHING;
-  if (flow != GST_FLOW_OK) {
-    gst_buffer_unref (buffer);
+  GstFlowReturn flow;
+  auto conversation = self->accepting (buffer, flow);
+  if (!conversation)
     return flow;
-  }
   std::string mime;
   {
     std::lock_guard<std::mutex> guard (self->lock_);
@@ -399,12 +408,10 @@ SinkSide::text_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
   (void) pad;
   auto self = of (GST_ELEMENT (parent));
-  auto conversation = self->conversation ();
-  GstFlowReturn flow = conversation ? conversation->input_flow () : GST_FLOW_FLUSHING;
-  if (flow != GST_FLOW_OK) {
-    gst_buffer_unref (buffer);
+  GstFlowReturn flow;
+  auto conversation = self->accepting (buffer, flow);
+  if (!conversation)
     return flow;
-  }
   GstMapInfo map;
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     gst_buffer_unref (buffer);

@@ -76,6 +76,7 @@ private:
       const gchar *name, const gchar *response_json, const gchar *scheduling);
 
   bool video_frame_due ();
+  std::shared_ptr<Conversation> accepting (GstBuffer *buffer, GstFlowReturn &flow);
 
   GstElement *element_;
   GstPad *sinkpad_;

@@ -19,7 +19,8 @@ namespace gemlive {
 struct OutputItem {
   enum class Kind {
     AUDIO,       /* memory holds S16LE mono PCM */
-    FLUSH_STOP,  /* end of a barge-in flush: FLUSH_STOP + SEGMENT downstream */
+    FLUSH_STOP,  /* barge-in: the src task pushes FLUSH_START, FLUSH_STOP and a
+                  * new SEGMENT downstream (the queued audio was dropped) */
     EOS,         /* the drain finished */
     ERROR,       /* a fatal error was posted: stop the task */
     TEXT,        /* buffer holds text: on the main queue the output transcription

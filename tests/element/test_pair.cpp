@@ -255,6 +255,37 @@ GST_START_TEST (second_sink_with_a_used_session_name_fails_naming_it)
 }
 GST_END_TEST;
 
+GST_START_TEST (each_element_carries_its_own_properties_and_reads_back_what_was_set)
+{
+  GstElement *live = gst_element_factory_make ("geminilive", nullptr);
+  GstElement *sink = gst_element_factory_make ("geminilivesink", nullptr);
+  GstElement *src = gst_element_factory_make ("geminilivesrc", nullptr);
+  for (GstElement *e : {live, sink}) {
+    /* Not a multiple of the 40 ms frames: still what was set. */
+    g_object_set (e, "resume-buffer", 50u, "tool-timeout", 1234u, nullptr);
+    guint resume = 0, timeout = 0;
+    g_object_get (e, "resume-buffer", &resume, "tool-timeout", &timeout, nullptr);
+    ck_assert_uint_eq (resume, 50);
+    ck_assert_uint_eq (timeout, 1234);
+  }
+  g_object_set (src, "latency", 250u, nullptr);
+  guint latency = 0;
+  g_object_get (src, "latency", &latency, nullptr);
+  ck_assert_uint_eq (latency, 250);
+  gchar *name = nullptr;
+  g_object_get (sink, "session", &name, nullptr);
+  ck_assert_str_eq (name, "default");
+  g_free (name);
+  /* Session settings belong to the sink, output settings to the src. */
+  ck_assert (g_object_class_find_property (G_OBJECT_GET_CLASS (src), "api-key") == nullptr);
+  ck_assert (g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "latency") == nullptr);
+  ck_assert (g_object_class_find_property (G_OBJECT_GET_CLASS (live), "session") == nullptr);
+  gst_object_unref (live);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+}
+GST_END_TEST;
+
 static std::string example_py;
 
 GST_START_TEST (python_two_pipeline_example_plays_the_answer)
@@ -298,6 +329,7 @@ geminilive_pair_suite (void)
   TCase *tc = tcase_create ("pair");
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
+  tcase_add_test (tc, each_element_carries_its_own_properties_and_reads_back_what_was_set);
   tcase_add_test (tc, pair_in_one_pipeline_answers_and_drains_to_eos);
   tcase_add_test (tc, pair_in_two_pipelines_src_first_outputs_gaps_until_the_sink_starts);
   tcase_add_test (tc, pair_in_two_pipelines_sink_first);
