@@ -100,13 +100,15 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
   if (!message.interrupted) {
     for (auto &bytes : message.audio) {
       bool reply_start = false;
-      if (!reply_.reply_audio (reply_start))
-        break;
-      if (output_attached_)
-        audio_.push (OutputItem::audio (copy_to_gst_memory (bytes.get ()), reply_start));
+      gemlive::BytesPtr pcm = reply_.reply_audio (std::move (bytes), reply_start);
+      if (pcm && output_attached_)
+        audio_.push (OutputItem::audio (copy_to_gst_memory (pcm.get ()), reply_start));
     }
   }
   bool drained = message.turn_complete && reply_.turn_complete ();
+  if (guint64 odd = reply_.take_dropped_bytes ())
+    GST_WARNING_OBJECT (owner, "the server sent S16LE audio of odd length: dropped %"
+        G_GUINT64_FORMAT " unpaired byte(s) at the end of a reply", odd);
 
   for (const auto &text : message.texts)
     GST_DEBUG_OBJECT (owner, "ignoring a text part of %" G_GSIZE_FORMAT " bytes", text.size ());

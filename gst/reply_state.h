@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include "live/pcm_aligner.h"
+
 #include <mutex>
 
 class ReplyState {
@@ -34,6 +36,7 @@ public:
     phase_ = Phase::CONNECTING;
     in_reply_ = false;
     connected_ = false;
+    pcm_ = gemlive::PcmAligner ();
   }
   void connected ()
   {
@@ -42,16 +45,24 @@ public:
     if (phase_ == Phase::CONNECTING)
       phase_ = Phase::CONVERSING;
   }
-  /* Audio of the server arrives: false = drop it (finished, failed);
-   * reply_start: it starts a reply (DISCONT downstream). */
-  bool reply_audio (bool &reply_start)
+  /* Audio of the server arrives: the whole samples to queue (nullptr =
+   * none: finished, failed, or one byte held for the next chunk);
+   * reply_start: they start a reply (DISCONT downstream). */
+  gemlive::BytesPtr reply_audio (gemlive::BytesPtr pcm, bool &reply_start)
   {
     std::lock_guard<std::mutex> guard (lock_);
     if (ended ())
-      return false;
-    reply_start = !in_reply_;
+      return nullptr;
+    if (!in_reply_)
+      pcm_.end_reply ();  /* the last reply's odd byte, if any */
     in_reply_ = true;
-    return true;
+    return pcm_.align (std::move (pcm), &reply_start);
+  }
+  /* Unpaired bytes dropped at the ends of replies since the last call. */
+  guint64 take_dropped_bytes ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    return pcm_.take_dropped ();
   }
   /* serverContent.interrupted: the service stops the interrupted reply
    * there; audio in later frames is the next reply. Returns whether the
@@ -66,6 +77,7 @@ public:
   bool turn_complete ()
   {
     std::lock_guard<std::mutex> guard (lock_);
+    pcm_.end_reply ();
     in_reply_ = false;
     if (phase_ != Phase::DRAINING)
       return false;
@@ -138,4 +150,5 @@ private:
   Phase phase_ = Phase::CONNECTING;
   bool in_reply_ = false;
   bool connected_ = false;
+  gemlive::PcmAligner pcm_;  /* whole samples only on the S16LE src pad */
 };

@@ -111,6 +111,14 @@ LiveSession::Core::on_open ()
 }
 
 void
+LiveSession::Core::on_invalid_text_frame ()
+{
+  unparsable++;
+  log (LogLevel::WARNING, "ignoring a server text frame that is not valid UTF-8 "
+      "(libsoup closes the connection over it; the session resumes)");
+}
+
+void
 LiveSession::Core::on_setup_timeout ()
 {
   if (stopped || state != State::AWAITING_SETUP)
@@ -177,11 +185,7 @@ void
 LiveSession::Core::on_end (SessionEnd end)
 {
   host_port = end.host_port;
-  if (end.kind == SessionEnd::Kind::INVALID_TEXT_FRAME) {
-    unparsable++;
-    log (LogLevel::WARNING, "ignoring a server text frame that is not valid UTF-8 "
-        "(libsoup closes the connection over it; the session resumes)");
-  } else if (end.kind != SessionEnd::Kind::UNREACHABLE && !end.detail.empty ()) {
+  if (end.kind != SessionEnd::Kind::UNREACHABLE && !end.detail.empty ()) {
     log (LogLevel::WARNING, "WebSocket error: " + end.detail);
   }
   connection_ended (std::move (end));
@@ -237,8 +241,17 @@ LiveSession::Core::flush_outbox ()
     listener.on_input_dropped (dropped_now - dropped_reported, options.max_pending_frames);
     dropped_reported = dropped_now;
   }
-  for (const auto &frame : batch)
-    conn->send_text (frame);
+  size_t sent = 0;
+  while (sent < batch.size () && conn->send_text (batch[sent]))
+    sent++;
+  if (sent < batch.size ()) {
+    /* The connection is ending: the rest waits for the next one, in order. */
+    std::lock_guard<std::mutex> guard (lock);
+    for (size_t i = batch.size (); i-- > sent;) {
+      outbox_bytes += batch[i].size ();
+      outbox.push_front (std::move (batch[i]));
+    }
+  }
   batch.clear ();
 }
 

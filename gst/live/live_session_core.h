@@ -76,6 +76,7 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   void on_open () override;
   void on_message (const char *data, size_t size) override;
   void on_writable () override { flush_outbox (); }
+  void on_invalid_text_frame () override;
   void on_end (SessionEnd end) override;
   /* Counts a connection that did not stay up as a failed attempt; false
    * (the session ended) when none are left. */

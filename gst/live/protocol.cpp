@@ -10,6 +10,8 @@
 #include "live/protocol.h"
 #include "live/json_build.h"
 #include "live/json_check.h"
+#include "live/json_guard.h"
+#include "live/peer_text.h"
 #include "live/protocol_decode.h"
 #include "live/protocol_setup_parts.h"  /* decode_grounding_metadata, decode_url_context_metadata */
 
@@ -31,34 +33,6 @@ namespace {
 struct DecodeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-/* json-glib 1.6 parses recursively; a frame of a million '[' would blow the
- * stack. Real messages nest fewer than 20 levels. */
-constexpr int MAX_NESTING = 256;
-
-bool
-nesting_within_limit (const char *data, size_t size)
-{
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < size; i++) {
-    char c = data[i];
-    if (in_string) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > MAX_NESTING)
-        return false;
-    } else if (c == ']' || c == '}') {
-      depth--;
-    }
-  }
-  return true;
-}
 
 /* The service accepts snake_case names and a local server may send them:
  * compare every key in its camelCase form. */
@@ -303,8 +277,8 @@ decode_server_content (JsonNode *node, ServerMessage &msg)
       msg.turn_complete = content.boolean ("turnComplete");
     else if (key == "interrupted")
       msg.interrupted = content.boolean ("interrupted");
-    else if (key == "turnCompleteReason")
-      msg.turn_complete_reason = content.string ("turnCompleteReason").value_or ("");
+    else if (key == "turnCompleteReason")  /* an enum name, posted on the bus */
+      msg.turn_complete_reason = peer_text (content.string ("turnCompleteReason").value_or (""));
     else if (key == "groundingMetadata") {  /* Google Search sources: protocol_tools.cpp */
       GroundingMetadata grounding;
       std::string error;
@@ -406,6 +380,13 @@ decode_usage (JsonNode *node, ServerMessage &msg)
   Fields usage (node, usage_path);
   UsageMetadata result;
   for (const auto &[key, value] : usage.all ()) {
+    /* Names become bus-message field names: only plain identifiers do
+     * (a key holding "=", "," or an escape would garble the serialised
+     * structure an application parses or logs). */
+    if (!is_plain_identifier (key)) {
+      msg.unknown_fields.push_back (usage.path_of (key));
+      continue;
+    }
     std::string name = usage_name (key);
     if (std::optional<int64_t> count = read_int64 (value)) {
       result.counts.emplace_back (name, *count);
@@ -416,6 +397,10 @@ decode_usage (JsonNode *node, ServerMessage &msg)
       for (guint i = 0; i < n; i++) {
         Fields detail (json_array_get_element (details, i), details_path.element (i));
         std::string modality = detail.string ("modality").value_or ("MODALITY_UNSPECIFIED");
+        if (!is_plain_identifier (modality)) {
+          msg.unknown_fields.push_back (detail.path_of ("modality") + "(" + modality + ")");
+          continue;
+        }
         JsonNode *token_count = detail.get ("tokenCount");
         std::optional<int64_t> count = token_count ? read_int64 (token_count) : 0;
         if (!count)
@@ -487,15 +472,17 @@ decode_server_message_json (const char *data, size_t size)
     result.error = "frame is not valid UTF-8 (at byte " + std::to_string (bad_utf8 - data) + ")";
     return result;
   }
-  if (!nesting_within_limit (data, size)) {
-    result.error = "frame nests deeper than " + std::to_string (MAX_NESTING) + " levels";
+  /* Before json-glib, whose recursion a deep frame turns into a crash. */
+  std::string not_plain = json_guard_problem (data, size);
+  if (!not_plain.empty ()) {
+    result.error = "frame refused before parsing: " + not_plain;
     return result;
   }
 
   GObjectPtr<JsonParser> parser (json_parser_new_immutable ());
   GError *error = nullptr;
   if (!json_parser_load_from_data (parser.get (), data, static_cast<gssize> (size), &error)) {
-    result.error = std::string ("frame is not valid JSON: ") + error->message;
+    result.error = peer_text (std::string ("frame is not valid JSON: ") + error->message, 1024);
     g_error_free (error);
     return result;
   }
@@ -509,10 +496,13 @@ decode_server_message_json (const char *data, size_t size)
         + ", not a JSON object";
     return result;
   }
+  /* Both name the peer's keys and values, and the session logs them. */
   try {
     result.message = decode_root (root);
+    for (std::string &name : result.message->unknown_fields)
+      name = peer_text (name);
   } catch (const DecodeError &e) {
-    result.error = e.what ();
+    result.error = peer_text (e.what (), 1024);
   }
   return result;
 }

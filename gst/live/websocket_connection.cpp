@@ -12,11 +12,14 @@
  * callback finds the connection gone through Pending.
  */
 #include "live/websocket_connection.h"
+#include "live/peer_text.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <algorithm>
+#include <cstring>
+#include <mutex>
 
 namespace gemlive {
 
@@ -70,6 +73,73 @@ stage_of (GSocketClientEvent event)
   return "connecting";
 }
 
+/* libsoup 3.2 names what was wrong with a server frame only in its debug
+ * log, just before it reports a bare "invalid WebSocket response". Its debug
+ * messages are therefore kept (the last one per thread) and passed on to
+ * GLib's default handler as before, so G_MESSAGES_DEBUG=libsoup still
+ * prints them. */
+thread_local char last_soup_debug[512];
+
+void
+keep_libsoup_debug (const gchar *domain, GLogLevelFlags level, const gchar *message,
+    gpointer data)
+{
+  (void) data;
+  g_strlcpy (last_soup_debug, message ? message : "", sizeof last_soup_debug);
+  g_log_default_handler (domain, level, message, nullptr);
+}
+
+void
+watch_libsoup_debug ()
+{
+  static std::once_flag once;
+  std::call_once (once, [] {
+    g_log_set_handler ("libsoup", G_LOG_LEVEL_DEBUG, keep_libsoup_debug, nullptr);
+  });
+}
+
+/* What libsoup's last debug message says was wrong, in our words. */
+std::string
+describe_violation (const std::string &soup_said)
+{
+  struct Known {
+    const char *libsoup;  /* part of libsoup 3.2's debug text */
+    const char *ours;
+  };
+  static const Known known[] = {
+    {"must not mask", "a masked frame (a server must not mask its frames)"},
+    {"unknown data frame", "a data frame with a reserved opcode"},
+    {"unsupported control frame", "a control frame with a reserved opcode"},
+    {"fragmented control frame", "a fragmented control frame"},
+    {"out of order", "bad fragmentation: a continuation frame out of order"},
+    {"when fragment was expected", "bad fragmentation: a new message before the fragmented one ended"},
+    {"reserved status code", "a close frame with a reserved code (1005, 1006 or 1015)"},
+    {"Wrong closing code", "a close frame with a code outside 1000-4999"},
+    {"close code is incomplete", "a close frame with a one-byte code"},
+    {"control message payload exceeds", "a control frame over 125 bytes"},
+  };
+  for (const auto &k : known)
+    if (soup_said.find (k.libsoup) != std::string::npos)
+      return k.ours;
+  /* libsoup logs nothing for a frame with reserved bits set. */
+  return "an invalid frame (reserved bits set, or another RFC 6455 violation)";
+}
+
+/* libsoup refuses a close reason that is not UTF-8 as a protocol error, and
+ * quotes it in its debug message: "received non-UTF8 close data: N '...' B". */
+bool
+close_reason_from_debug (const std::string &soup_said, std::string &reason)
+{
+  if (soup_said.find ("non-UTF8 close data") == std::string::npos)
+    return false;
+  size_t open = soup_said.find ('\'');
+  size_t close = soup_said.rfind ('\'');
+  if (open == std::string::npos || close <= open)
+    return false;
+  reason = soup_said.substr (open + 1, close - open - 1);
+  return true;
+}
+
 }  // namespace
 
 struct WebSocketConnection::Pending {
@@ -108,6 +178,7 @@ WebSocketConnection::~WebSocketConnection ()
 void
 WebSocketConnection::open (const WebSocketRequest &request)
 {
+  watch_libsoup_debug ();
   GUri *uri = g_uri_parse (request.url.c_str (), G_URI_FLAGS_ENCODED, nullptr);
   const char *scheme = uri ? g_uri_get_scheme (uri) : nullptr;
   const char *host = uri ? g_uri_get_host (uri) : nullptr;
@@ -214,12 +285,12 @@ WebSocketConnection::connect_failed (GError *error)
     end.kind = SessionEnd::Kind::HANDSHAKE_REFUSED;
     end.http_status = status;
     const char *phrase = soup_message_get_reason_phrase (message_);
-    end.reason = phrase ? phrase : "";
+    end.reason = peer_text (phrase ? phrase : "");
     end.detail = "the server refused the WebSocket upgrade";
     fail (std::move (end));
     return;
   }
-  fail_unreachable (message_of (error));
+  fail_unreachable (peer_text (message_of (error)));
 }
 
 void
@@ -254,7 +325,7 @@ WebSocketConnection::on_soup_message (SoupWebsocketConnection *conn, gint type, 
 {
   (void) type;  /* the service sends binary frames of UTF-8 JSON; text is accepted too */
   auto self = static_cast<WebSocketConnection *> (data);
-  if (!self->events_ || self->state_ != State::OPEN)
+  if (!self->events_ || self->state_ != State::OPEN || self->violation_seen_)
     return;
   /* libsoup reads until the socket would block: every message of one read
    * arrives in one loop iteration. */
@@ -285,10 +356,25 @@ WebSocketConnection::on_soup_error (SoupWebsocketConnection *conn, GError *error
 {
   (void) conn;
   auto self = static_cast<WebSocketConnection *> (data);
-  if (error->domain == SOUP_WEBSOCKET_ERROR && self->soup_error_code_ == 0)
-    self->soup_error_code_ = static_cast<guint16> (error->code);
-  if (self->soup_error_.empty ())
-    self->soup_error_ = message_of (error);
+  if (!self->soup_error_.empty ())
+    return;
+  self->soup_error_ = peer_text (message_of (error));
+  if (error->domain != SOUP_WEBSOCKET_ERROR)
+    return;
+  self->soup_error_code_ = static_cast<guint16> (error->code);
+  if (error->code == SOUP_WEBSOCKET_CLOSE_BAD_DATA && self->events_)
+    self->events_->on_invalid_text_frame ();
+  if (error->code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR
+      || error->code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+    self->violation_seen_ = true;
+  if (error->code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR) {
+    /* The debug message libsoup logged just before says which rule. */
+    const std::string soup_said = last_soup_debug;
+    if (close_reason_from_debug (soup_said, self->bad_close_reason_))
+      self->bad_close_reason_ = peer_text (self->bad_close_reason_) + " (not valid UTF-8)";
+    else
+      self->soup_error_ = describe_violation (soup_said);
+  }
 }
 
 void
@@ -309,7 +395,7 @@ WebSocketConnection::closed ()
   end.kind = SessionEnd::Kind::CLOSED;
   end.close_code = soup_websocket_connection_get_close_code (conn_);
   const char *reason = soup_websocket_connection_get_close_data (conn_);
-  end.reason = reason ? reason : "";
+  end.reason = peer_text (reason ? reason : "");
   end.detail = soup_error_;
   if (end.close_code == 0)
     end.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;  /* no close frame came */
@@ -327,6 +413,12 @@ WebSocketConnection::closed ()
      * the session counts it and resumes. */
     end.kind = SessionEnd::Kind::INVALID_TEXT_FRAME;
     end.close_code = SOUP_WEBSOCKET_CLOSE_BAD_DATA;
+  } else if (!bad_close_reason_.empty ()) {
+    /* A close whose reason is not UTF-8 (libsoup calls it a protocol
+     * error): still the server's close, with its code and what can be
+     * shown of its reason. */
+    end.reason = bad_close_reason_;
+    end.detail.clear ();
   } else if (soup_error_code_ == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR
       || soup_error_code_ == SOUP_WEBSOCKET_CLOSE_TOO_BIG) {
     end.kind = SessionEnd::Kind::PROTOCOL_VIOLATION;
@@ -339,10 +431,12 @@ WebSocketConnection::closed ()
 bool
 WebSocketConnection::can_send ()
 {
-  if (state_ != State::OPEN)
-    return false;
+  if (state_ != State::OPEN || !libsoup_open ())
+    return false;  /* "closed" follows */
   if (writable_source_)
     return false;  /* on_writable follows */
+  if (socket_ && g_socket_is_closed (socket_))
+    return false;  /* libsoup closed it: "closed" follows */
   if (!socket_ || (g_socket_condition_check (socket_, G_IO_OUT) & G_IO_OUT)) {
     stalled_since_us_ = 0;
     return true;
@@ -380,11 +474,21 @@ WebSocketConnection::on_socket_writable (GSocket *socket, GIOCondition condition
   return G_SOURCE_REMOVE;
 }
 
-void
+bool
+WebSocketConnection::libsoup_open () const
+{
+  return conn_ && soup_websocket_connection_get_state (conn_) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+bool
 WebSocketConnection::send_text (const std::string &text)
 {
-  if (state_ == State::OPEN)
-    soup_websocket_connection_send_text (conn_, text.c_str ());
+  /* libsoup may be closing (a close from the peer, a failed write) before
+   * its "closed" tells us. */
+  if (state_ != State::OPEN || !libsoup_open ())
+    return false;
+  soup_websocket_connection_send_text (conn_, text.c_str ());
+  return true;
 }
 
 void

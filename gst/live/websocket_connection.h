@@ -62,6 +62,10 @@ public:
   virtual void on_message (const char *data, size_t size) = 0;
   /* The socket can take frames again after can_send () said no. */
   virtual void on_writable () = 0;
+  /* A text frame that is not UTF-8 was dropped. libsoup then closes the
+   * connection (on_end with INVALID_TEXT_FRAME follows once the close
+   * handshake ends; the messages before that still arrive). */
+  virtual void on_invalid_text_frame () = 0;
   /* The connection is over (it failed, was refused or closed); the last call. */
   virtual void on_end (SessionEnd end) = 0;
 };
@@ -89,8 +93,9 @@ public:
   /* Whether the socket can take a frame now. When it cannot, on_writable
    * follows once it can (or on_end). */
   bool can_send ();
-  /* Sends one text message (compact JSON, valid UTF-8). */
-  void send_text (const std::string &text);
+  /* Sends one text message (compact JSON, valid UTF-8); false when the
+   * connection can no longer take it (it is ending: on_end follows). */
+  bool send_text (const std::string &text);
 
 private:
   friend class NetworkThread;
@@ -114,6 +119,7 @@ private:
   static gboolean on_socket_writable (GSocket *socket, GIOCondition condition, gpointer data);
   static gboolean on_deadline (gpointer data);
 
+  bool libsoup_open () const;
   void connected (SoupWebsocketConnection *conn);
   void connect_failed (GError *error);
   void closed ();
@@ -143,6 +149,8 @@ private:
   /* libsoup's "error" before "closed": what it refused. */
   guint16 soup_error_code_ = 0;
   std::string soup_error_;
+  std::string bad_close_reason_;  /* a close reason libsoup refused as not UTF-8 */
+  bool violation_seen_ = false;   /* nothing after a protocol violation is trusted */
   /* The read in progress: the thread iteration it started in, and when. */
   guint64 read_iteration_ = 0;
   gint64 read_started_us_ = 0;

@@ -124,12 +124,23 @@ struct LocalServer::Impl {
 };
 
 LocalServer::LocalServer (const std::vector<std::string> &args)
+    : LocalServer (Command {[&args] {
+        std::vector<std::string> argv = {server_binary ()};
+        argv.insert (argv.end (), args.begin (), args.end ());
+        return argv;
+      }()})
+{
+}
+
+LocalServer::LocalServer (const Command &command)
 {
   impl_ = new Impl ();
   record_path_ = make_record_path ();
 
-  std::vector<std::string> argv_strings = {server_binary (), "--port", "0", "--record", record_path_};
-  argv_strings.insert (argv_strings.end (), args.begin (), args.end ());
+  /* Right after the program: a --port among the caller's arguments wins. */
+  std::vector<std::string> argv_strings = {command.argv.at (0), "--port", "0", "--record",
+      record_path_};
+  argv_strings.insert (argv_strings.end (), command.argv.begin () + 1, command.argv.end ());
   std::vector<const gchar *> argv;
   for (const auto &a : argv_strings)
     argv.push_back (a.c_str ());

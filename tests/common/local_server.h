@@ -18,6 +18,13 @@ public:
    * Blocks until the server prints its "listening on" line (fails the test
    * via g_error after 20 s). */
   explicit LocalServer (const std::vector<std::string> &args = {"--fast"});
+  /* Runs another server speaking the same start-up protocol (the attack
+   * server of tests/hostile): `command` is its program and arguments;
+   * "--port 0 --record PATH" go right after the program. */
+  struct Command {
+    std::vector<std::string> argv;
+  };
+  explicit LocalServer (const Command &command);
   ~LocalServer ();
   LocalServer (const LocalServer &) = delete;
   LocalServer &operator= (const LocalServer &) = delete;

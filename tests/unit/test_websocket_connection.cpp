@@ -196,6 +196,7 @@ public:
     record ([data, size] (Seen &seen) { seen.messages.emplace_back (data, size); });
   }
   void on_writable () override {}
+  void on_invalid_text_frame () override {}
   void on_end (SessionEnd end) override
   {
     record ([&end] (Seen &seen) {
