@@ -272,12 +272,18 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
     auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { flush_partial_chunk (); });
     auto drain_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { drain_timed_out (); });
     auto tool_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { on_tool_timeout (); });
+    auto quiet_alarm = std::make_shared<gemlive::Alarm> (thread,
+        [this] { quiet_after_input_end (); });
+    auto usage_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { usage_wait_over (); });
+    held_turn_end_.reset ();
     {
       std::lock_guard<std::mutex> guard (session_lock_);
       session_ = session;
       chunk_alarm_ = chunk_alarm;
       drain_alarm_ = drain_alarm;
       tool_alarm_ = tool_alarm;
+      quiet_alarm_ = quiet_alarm;
+      usage_alarm_ = usage_alarm;
     }
     GST_INFO_OBJECT (owner, "opening a Live session with model %s at %s",
         model_resource.c_str (), redacted_url.c_str ());
@@ -295,7 +301,7 @@ void
 Conversation::close ()
 {
   std::shared_ptr<gemlive::LiveSession> session;
-  std::shared_ptr<gemlive::Alarm> chunk_alarm, drain_alarm, tool_alarm;
+  std::shared_ptr<gemlive::Alarm> chunk_alarm, drain_alarm, tool_alarm, quiet_alarm, usage_alarm;
   GstElement *owner;
   {
     std::lock_guard<std::mutex> guard (session_lock_);
@@ -303,6 +309,8 @@ Conversation::close ()
     chunk_alarm.swap (chunk_alarm_);
     drain_alarm.swap (drain_alarm_);
     tool_alarm.swap (tool_alarm_);
+    quiet_alarm.swap (quiet_alarm_);
+    usage_alarm.swap (usage_alarm_);
     generation_++;
     owner = owner_;
   }
@@ -316,6 +324,8 @@ Conversation::close ()
   chunk_alarm.reset ();
   drain_alarm.reset ();
   tool_alarm.reset ();
+  quiet_alarm.reset ();
+  usage_alarm.reset ();
   session->stop ();
   gate_.reset ({});
   std::string handle = session->resumption_handle ();

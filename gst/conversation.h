@@ -44,6 +44,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,8 +96,9 @@ public:
   void input_eos ();
   /* Upstream flushed: forget the audio not sent yet. */
   void input_flush ();
-  /* A video or text frame (already encoded) from a request pad. */
-  void input_frame (std::string frame);
+  /* A video or text frame (already encoded) from a request pad;
+   * expects_answer: it is something the model answers (text). */
+  void input_frame (std::string frame, bool expects_answer = false);
 
   /* --- the action signals: any thread --- */
   gboolean send_text (const gchar *text);
@@ -136,6 +138,15 @@ private:
   void post_session_end_error (GstElement *owner, const gemlive::SessionEnd &end);
   void barge_in ();
   void drain_timed_out ();
+  void quiet_after_input_end ();
+  struct TurnEnd {
+    std::string reason;
+    bool waiting_for_input = false;
+    bool drained = false;  /* EOS follows */
+  };
+  void end_turn (GstElement *owner, const TurnEnd &end);
+  void release_held_turn_end (GstElement *owner);
+  void usage_wait_over ();
   void flush_partial_chunk ();
 
   /* conversation_tools.cpp */
@@ -151,12 +162,17 @@ private:
   std::shared_ptr<gemlive::Alarm> chunk_alarm_;
   std::shared_ptr<gemlive::Alarm> drain_alarm_;
   std::shared_ptr<gemlive::Alarm> tool_alarm_;
+  std::shared_ptr<gemlive::Alarm> quiet_alarm_;  /* the quiet period after audioStreamEnd */
+  std::shared_ptr<gemlive::Alarm> usage_alarm_;  /* a turn's end waits for its usage */
   ConversationSettings settings_;
   BackendRoute route_;
   std::vector<std::string> remembered_secrets_;  /* this and recent routes' (redaction) */
   guint64 unparsable_before_ = 0;                /* of sessions already closed */
   std::string last_resumption_handle_;           /* of the session closed last */
   guint64 generation_ = 0;                       /* per session: stale tool-calls are skipped */
+
+  /* Network thread only: a turn's end waiting for the turn's usage. */
+  std::optional<TurnEnd> held_turn_end_;
 
   ReplyState reply_;
   InputGate gate_;

@@ -17,6 +17,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);
 using gemlive::OutputItem;
 using gemlive::SessionEnd;
 
+/* How long the end of a turn waits for the usage of that turn. */
+#define USAGE_WAIT_US (500 * 1000)
+
 /* A copy into memory from GStreamer's allocator, not a GstMemory wrapped
  * around the decoded GBytes: each element's src task frees what it pushes,
  * and GLib 2.74 keeps a per-thread cache of freed slices of every size a
@@ -80,6 +83,15 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
   if (!owner)
     return;
 
+  if (held_turn_end_) {
+    /* The usage the turn's end waited for comes first. */
+    if (message.usage && !message.turn_complete) {
+      messages::post (owner, messages::usage (*message.usage));
+      message.usage.reset ();
+    }
+    release_held_turn_end (owner);
+  }
+
   if (message.interrupted) {
     if (reply_.interrupted () && output_attached_)
       barge_in ();
@@ -114,6 +126,8 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
     GST_DEBUG_OBJECT (owner, "ignoring a text part of %" G_GSIZE_FORMAT " bytes", text.size ());
   if (message.input_transcription) {
     const auto &text = *message.input_transcription;
+    if (!text.empty ())
+      reply_.expect_answer ();
     messages::post (owner, messages::transcript (true, text, running_time ()));
     /* Stamped by the text_src task when it pops it (no pts here). */
     if (text_src_ && text_input_transcripts_ && !text.empty ())
@@ -131,23 +145,27 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
   }
   if (message.generation_complete)
     messages::post (owner, messages::generation_complete ());
-  if (message.turn_complete)
-    messages::post (owner, messages::turn_complete (message.turn_complete_reason));
-  /* After turn-complete when both come in one frame: the model finished and
-   * now waits for the user. */
-  if (message.waiting_for_input) {
+  if (message.turn_complete) {
+    TurnEnd end;
+    end.reason = message.turn_complete_reason;
+    end.waiting_for_input = message.waiting_for_input;
+    end.drained = drained;
+    if (message.usage) {
+      messages::post (owner, messages::usage (*message.usage));
+      message.usage.reset ();
+      end_turn (owner, end);
+    } else {
+      /* The usage of a turn comes in the frame after its turnComplete:
+       * hold the turn's end for it a moment, so an application sees the
+       * usage before turn-complete and EOS. */
+      held_turn_end_ = end;
+      std::lock_guard<std::mutex> guard (session_lock_);
+      if (usage_alarm_)
+        usage_alarm_->fire_at (g_get_monotonic_time () + USAGE_WAIT_US);
+    }
+  } else if (message.waiting_for_input) {
     GST_DEBUG_OBJECT (owner, "waitingForInput: the model waits for the user");
     messages::post (owner, messages::waiting_for_input (running_time ()));
-  }
-  if (drained) {
-    {
-      std::lock_guard<std::mutex> guard (session_lock_);
-      if (drain_alarm_)
-        drain_alarm_->cancel ();
-    }
-    /* After the turn's messages, so the application sees them before EOS. */
-    GST_INFO_OBJECT (owner, "turnComplete after the input ended: draining to EOS");
-    audio_.push (OutputItem (OutputItem::Kind::EOS));
   }
   if (!message.tool_calls.empty ())
     on_tool_calls (message.tool_calls);
@@ -165,6 +183,57 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
         " ms; the session resumes on a new one", message.go_away->time_left_ms);
   if (message.usage)
     messages::post (owner, messages::usage (*message.usage));
+  gst_object_unref (owner);
+}
+
+/* Network thread: turn-complete, waiting-for-input, then EOS when the
+ * drain ends here. */
+void
+Conversation::end_turn (GstElement *owner, const TurnEnd &end)
+{
+  messages::post (owner, messages::turn_complete (end.reason));
+  /* After turn-complete when both come in one frame: the model finished and
+   * now waits for the user. */
+  if (end.waiting_for_input) {
+    GST_DEBUG_OBJECT (owner, "waitingForInput: the model waits for the user");
+    messages::post (owner, messages::waiting_for_input (running_time ()));
+  }
+  if (end.drained) {
+    {
+      std::lock_guard<std::mutex> guard (session_lock_);
+      if (drain_alarm_)
+        drain_alarm_->cancel ();
+    }
+    /* After the turn's messages, so the application sees them before EOS. */
+    GST_INFO_OBJECT (owner, "turnComplete after the input ended: draining to EOS");
+    audio_.push (OutputItem (OutputItem::Kind::EOS));
+  }
+}
+
+/* Network thread: the turn's end held for its usage goes out now (usage
+ * came, something else came, the wait is over, or the session ended). */
+void
+Conversation::release_held_turn_end (GstElement *owner)
+{
+  if (!held_turn_end_)
+    return;
+  TurnEnd end = *held_turn_end_;
+  held_turn_end_.reset ();
+  {
+    std::lock_guard<std::mutex> guard (session_lock_);
+    if (usage_alarm_)
+      usage_alarm_->cancel ();
+  }
+  end_turn (owner, end);
+}
+
+void
+Conversation::usage_wait_over ()
+{
+  GstElement *owner = owner_ref ();
+  if (!owner)
+    return;
+  release_held_turn_end (owner);
   gst_object_unref (owner);
 }
 
@@ -290,6 +359,7 @@ Conversation::on_session_end (const SessionEnd &end)
   if (!owner)
     return;
   GST_INFO_OBJECT (owner, "session ended: close code %d", end.close_code);
+  release_held_turn_end (owner);
   messages::post (owner, messages::session_closed (end.close_code, redact (end.reason)));
   if (!reply_.was_connected ())
     messages::post_connect_progress (owner, GST_PROGRESS_TYPE_ERROR);
@@ -370,6 +440,21 @@ Conversation::on_input_dropped (uint64_t frames, size_t limit)
           (gsize) limit),
       ("Raise resume-buffer to keep more input while reconnecting."));
   gst_object_unref (owner);
+}
+
+/* Network thread: audioStreamEnd went out a moment ago. */
+void
+Conversation::quiet_after_input_end ()
+{
+  if (!reply_.quiet_after_input_end ())
+    return;
+  {
+    std::lock_guard<std::mutex> guard (session_lock_);
+    if (drain_alarm_)
+      drain_alarm_->cancel ();
+  }
+  GST_INFO ("input ended with nothing awaiting an answer: EOS");
+  audio_.push (OutputItem (OutputItem::Kind::EOS));
 }
 
 void

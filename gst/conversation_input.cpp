@@ -17,6 +17,27 @@ GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);
 
 /* A partial chunk waits at most this long for more audio. */
 #define CHUNK_FLUSH_DEADLINE_US (gint64) (gemlive::AudioChunker::DEFAULT_CHUNK_MS * 1000)
+/* After audioStreamEnd with nothing awaiting an answer, EOS follows this
+ * much later: long enough for a reply already on its way to show itself. */
+#define QUIET_AFTER_INPUT_END_US (1500 * 1000)
+/* A buffer whose RMS reaches this (about -35 dBFS) holds speech, not the
+ * noise floor of a quiet microphone or digital silence. */
+#define SPEECH_RMS 600.0
+
+/* Whether S16LE `data` is louder than a quiet room. */
+static bool
+has_speech (const guint8 *data, gsize size)
+{
+  gsize samples = size / 2;
+  if (samples == 0)
+    return false;
+  double sum = 0;
+  for (gsize i = 0; i < samples; i++) {
+    gint16 v = (gint16) (data[2 * i] | (data[2 * i + 1] << 8));
+    sum += (double) v * v;
+  }
+  return sum / samples >= SPEECH_RMS * SPEECH_RMS;
+}
 
 void
 Conversation::post_gate_news (const GateNews &news)
@@ -66,6 +87,8 @@ Conversation::input_audio (const guint8 *data, gsize size)
   }
   if (reply_.failed () || !s)
     return reply_.failed () ? GST_FLOW_ERROR : GST_FLOW_FLUSHING;
+  if (has_speech (data, size))
+    reply_.expect_answer ();
   GateNews news;
   bool cut = false;
   bool pending = gate_.push_audio (*s, data, size, cut, news);
@@ -112,10 +135,14 @@ Conversation::input_eos ()
   GST_INFO ("input ended: sending audioStreamEnd, waiting for turnComplete");
   gate_.send (*s, gemlive::encode_audio_stream_end (), 0, true, news);
   {
+    /* Both: the quiet period ends the drain when nothing awaits an answer,
+     * drain-timeout when the answer never completes. */
     std::lock_guard<std::mutex> guard (session_lock_);
+    gint64 now = g_get_monotonic_time ();
     if (drain_alarm_)
-      drain_alarm_->fire_at (g_get_monotonic_time ()
-          + (gint64) settings_.drain_timeout_ms * 1000);
+      drain_alarm_->fire_at (now + (gint64) settings_.drain_timeout_ms * 1000);
+    if (quiet_alarm_)
+      quiet_alarm_->fire_at (now + QUIET_AFTER_INPUT_END_US);
   }
   post_gate_news (news);
 }
@@ -127,11 +154,13 @@ Conversation::input_flush ()
 }
 
 void
-Conversation::input_frame (std::string frame)
+Conversation::input_frame (std::string frame, bool expects_answer)
 {
   auto s = session ();
   if (!s)
     return;
+  if (expects_answer)
+    reply_.expect_answer ();
   GateNews news;
   gate_.send (*s, std::move (frame), 0, false, news);
   post_gate_news (news);
@@ -152,7 +181,7 @@ Conversation::send_text (const gchar *text)
     GST_WARNING ("send-text: no session (the element is not PAUSED or PLAYING)");
     return FALSE;
   }
-  input_frame (gemlive::encode_realtime_text (text));
+  input_frame (gemlive::encode_realtime_text (text), true);
   return TRUE;
 }
 
@@ -180,7 +209,7 @@ Conversation::send_client_content (const gchar *role, const gchar *text, gboolea
     GST_WARNING ("send-client-content: no session (the element is not PAUSED or PLAYING)");
     return FALSE;
   }
-  input_frame (gemlive::encode_client_content (turns, turn_complete));
+  input_frame (gemlive::encode_client_content (turns, turn_complete), turn_complete);
   return TRUE;
 }
 
@@ -214,6 +243,8 @@ Conversation::activity (bool start)
   }
   /* Audio still in the chunker belongs before the signal (it is the end of
    * the turn, or before its start): the gate sends it first. */
+  if (!start)
+    reply_.expect_answer ();
   GateNews news;
   gate_.send (*s, start ? gemlive::encode_activity_start () : gemlive::encode_activity_end (), 0,
       true, news);

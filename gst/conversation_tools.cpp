@@ -41,6 +41,8 @@ Conversation::on_tool_calls (const std::vector<gemlive::FunctionCall> &calls)
     generation = generation_;
   }
   gint64 deadline = timeout_ms ? g_get_monotonic_time () + (gint64) timeout_ms * 1000 : -1;
+  /* The model is answering: a drain waits for the end of this turn. */
+  reply_.expect_answer ();
   auto blocking = gate_.add_calls (calls, deadline);
   arm_tool_timeout ();
   std::weak_ptr<Conversation> weak = weak_from_this ();

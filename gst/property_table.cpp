@@ -278,11 +278,17 @@ build_table ()
   return {
     /* The session: setup */
     text ("api-key", "API key",
-        "Gemini API key (write-only, never logged). When unset or empty the GEMINI_API_KEY "
-        "environment variable is used, then GOOGLE_API_KEY", S, &CS::api_key, nullptr,
-        ROW_SECRET),
-    text ("model", "Model", "Live model ID, sent as models/<model>", S, &CS::model,
-        "gemini-2.5-flash-native-audio-preview-12-2025", ROW_EMPTY_IS_DEFAULT),
+        "The key of the backend (write-only, never logged): gemini-api: a Gemini API key or an "
+        "ephemeral token (auth_tokens/...), when unset GEMINI_API_KEY, then GOOGLE_API_KEY; "
+        "vertex-ai: an express-mode API key (else access-token); firebase-*: the Firebase "
+        "project's web API key", S, &CS::api_key, nullptr, ROW_SECRET),
+    text ("model", "Model",
+        "Live model ID, sent as models/<model> (gemini-api), "
+        "projects/<project>/models/<model> (firebase-google-ai) or "
+        "projects/<project>/locations/<location>/publishers/google/models/<model> "
+        "(vertex-ai, firebase-vertex-ai; publishers/google/models/<model> with an express "
+        "key); a full resource name is sent as it is", S,
+        &CS::model, "gemini-2.5-flash-native-audio-preview-12-2025", ROW_EMPTY_IS_DEFAULT),
     text ("voice", "Voice", "Prebuilt voice name (e.g. Puck, Kore); empty = the model's default",
         S, &CS::voice, nullptr),
     text ("language-code", "Language code",

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The reply/drain state machine of a conversation: where the conversation
- * is (connecting, conversing, draining after EOS, finished, failed) and
- * whether a reply is flowing. Each transition is one named method under the
+ * is (connecting, conversing, draining after EOS, finished, failed),
+ * whether a reply is flowing and whether the user's input awaits an answer. Each transition is one named method under the
  * one lock; the caller acts on the result (queue EOS, flush, post) after it
  * returns, with no lock held.
  */
@@ -36,6 +36,7 @@ public:
     phase_ = Phase::CONNECTING;
     in_reply_ = false;
     connected_ = false;
+    awaiting_answer_ = false;
     pcm_ = gemlive::PcmAligner ();
   }
   void connected ()
@@ -56,6 +57,7 @@ public:
     if (!in_reply_)
       pcm_.end_reply ();  /* the last reply's odd byte, if any */
     in_reply_ = true;
+    awaiting_answer_ = true;  /* until its turnComplete */
     return pcm_.align (std::move (pcm), &reply_start);
   }
   /* Unpaired bytes dropped at the ends of replies since the last call. */
@@ -73,12 +75,22 @@ public:
     in_reply_ = false;
     return !ended ();
   }
+  /* The user said or typed something the model has not answered yet
+   * (speech in the microphone audio, text, activity-end, the server's
+   * transcript of it, a reply under way). A drain then waits for the
+   * answer; without it, it ends after a short quiet period. */
+  void expect_answer ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    awaiting_answer_ = true;
+  }
   /* turnComplete: returns true when it ends the drain (queue EOS). */
   bool turn_complete ()
   {
     std::lock_guard<std::mutex> guard (lock_);
     pcm_.end_reply ();
     in_reply_ = false;
+    awaiting_answer_ = false;
     if (phase_ != Phase::DRAINING)
       return false;
     phase_ = Phase::FINISHED;
@@ -103,6 +115,16 @@ public:
       return InputEnd::NOTHING;
     phase_ = Phase::DRAINING;
     return InputEnd::DRAIN;
+  }
+  /* The quiet period after audioStreamEnd passed: true when it ends the
+   * drain because nothing is waiting for an answer (queue EOS, no warning). */
+  bool quiet_after_input_end ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (phase_ != Phase::DRAINING || awaiting_answer_ || in_reply_)
+      return false;
+    phase_ = Phase::FINISHED;
+    return true;
   }
   /* drain-timeout passed: true when it ends the drain (warn, queue EOS). */
   bool drain_timed_out ()
@@ -150,5 +172,6 @@ private:
   Phase phase_ = Phase::CONNECTING;
   bool in_reply_ = false;
   bool connected_ = false;
+  bool awaiting_answer_ = false;
   gemlive::PcmAligner pcm_;  /* whole samples only on the S16LE src pad */
 };

@@ -434,7 +434,7 @@ SinkSide::text_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
     GST_INFO_OBJECT (self->element_, "skipping an empty text_sink buffer");
     return GST_FLOW_OK;
   }
-  conversation->input_frame (gemlive::encode_realtime_text (text));
+  conversation->input_frame (gemlive::encode_realtime_text (text), true);
   GST_DEBUG_OBJECT (self->element_, "sent a text message of %" G_GSIZE_FORMAT " bytes",
       text.size ());
   return GST_FLOW_OK;
