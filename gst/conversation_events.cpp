@@ -118,6 +118,10 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
     }
   }
   bool drained = message.turn_complete && reply_.turn_complete ();
+  /* The caption line of the turn ends with it (after its last fragment,
+   * below, when both come in one frame: so it is queued after those). */
+  bool end_caption = (message.turn_complete || message.interrupted) && text_src_
+      && output_attached_;
   if (guint64 odd = reply_.take_dropped_bytes ())
     GST_WARNING_OBJECT (owner, "the server sent S16LE audio of odd length: dropped %"
         G_GUINT64_FORMAT " unpaired byte(s) at the end of a reply", odd);
@@ -143,6 +147,8 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
       audio_.push (OutputItem (OutputItem::Kind::TEXT, gst_buffer_new_memdup (text.data (),
               text.size ())));
   }
+  if (end_caption)
+    audio_.push (OutputItem (OutputItem::Kind::TEXT));
   if (message.generation_complete)
     messages::post (owner, messages::generation_complete ());
   if (message.turn_complete) {
@@ -392,6 +398,8 @@ Conversation::on_reconnecting (const gemlive::ReconnectNotice &notice)
   if (!owner)
     return;
   auto reason = redact (notice.reason);
+  /* The connection's usage will not come now. */
+  release_held_turn_end (owner);
   /* The reply in progress is lost with the connection: the next audio
    * starts a new reply (DISCONT). */
   if (!notice.planned)

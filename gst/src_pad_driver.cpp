@@ -188,24 +188,44 @@ SrcPadDriver::push_audio (OutputItem &item)
   handle_flow (gst_pad_push (pad_, buffer));
 }
 
-/* AUDIO task: a subtitle came out after the audio it transcribes; it gets
- * that audio's timestamps. */
+/* AUDIO task: a transcript fragment came out after the audio it
+ * transcribes; it gets that audio's timestamps and joins the caption line
+ * being gathered. A TEXT item without a buffer ends the turn's line. */
 void
 SrcPadDriver::forward_text (OutputItem &item)
 {
+  if (!item.buffer) {
+    push_caption (captions_.end_of_turn ());
+    return;
+  }
   GstClockTime pts = last_audio_pts_, duration = last_audio_duration_;
   if (!GST_CLOCK_TIME_IS_VALID (pts)) {
     /* Text before any audio: now. */
     pts = element_running_time (element_);
     duration = GST_CLOCK_TIME_NONE;
+    if (!GST_CLOCK_TIME_IS_VALID (pts))
+      pts = 0;
   }
+  GstMapInfo map;
+  if (!gst_buffer_map (item.buffer, &map, GST_MAP_READ))
+    return;
+  std::string fragment ((const char *) map.data, map.size);
+  gst_buffer_unmap (item.buffer, &map);
+  push_caption (captions_.add (fragment, pts, duration, g_get_monotonic_time ()));
+}
+
+/* AUDIO task: a finished caption line goes to text_src's queue. */
+void
+SrcPadDriver::push_caption (std::optional<CaptionLines::Line> line)
+{
+  if (!line)
+    return;
   std::lock_guard<std::mutex> guard (lock_);
   if (!text_queue_)
     return;
-  GstBuffer *text = item.buffer;
-  item.buffer = nullptr;
-  GST_BUFFER_PTS (text) = GST_CLOCK_TIME_IS_VALID (pts) ? pts : 0;
-  GST_BUFFER_DURATION (text) = duration;
+  GstBuffer *text = gst_buffer_new_memdup (line->text.data (), line->text.size ());
+  GST_BUFFER_PTS (text) = line->pts;
+  GST_BUFFER_DURATION (text) = line->duration;
   text_queue_->push (OutputItem (OutputItem::Kind::TEXT, text));
 }
 
@@ -234,6 +254,8 @@ SrcPadDriver::push_text (OutputItem &item)
 void
 SrcPadDriver::barge_in ()
 {
+  /* What was heard of the interrupted reply is its last line. */
+  push_caption (captions_.end_of_turn ());
   if (!stream_started_)
     return;
   gst_pad_push_event (pad_, gst_event_new_flush_start ());
@@ -251,6 +273,7 @@ SrcPadDriver::end_stream (const char *why)
 {
   gst_pad_push_event (pad_, gst_event_new_eos ());
   if (kind_ == Kind::AUDIO) {
+    push_caption (captions_.end_of_turn ());
     std::lock_guard<std::mutex> guard (lock_);
     if (text_queue_)
       text_queue_->push (OutputItem (OutputItem::Kind::EOS));
@@ -275,6 +298,8 @@ SrcPadDriver::loop (gpointer data)
       self->pause ("the element is stopping");
       return;
     case OutputQueue::PopResult::TIMEOUT:
+      if (self->kind_ == Kind::AUDIO)
+        self->push_caption (self->captions_.idle (g_get_monotonic_time ()));
       self->push_idle_gap ();
       return;
     case OutputQueue::PopResult::ITEM:
@@ -329,6 +354,7 @@ SrcPadDriver::activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode, gb
     self->last_audio_pts_ = GST_CLOCK_TIME_NONE;
     self->last_audio_duration_ = GST_CLOCK_TIME_NONE;
     self->offset_ = 0;
+    self->captions_.reset ();
     return gst_pad_start_task (pad, loop, self, nullptr);
   }
   queue->set_flushing (true);

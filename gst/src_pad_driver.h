@@ -17,6 +17,8 @@
  */
 #pragma once
 
+#include "caption_lines.h"
+
 #include "live/output_queue.h"
 
 #include <gst/gst.h>
@@ -62,6 +64,7 @@ private:
   void push_audio (gemlive::OutputItem &item);
   void push_text (gemlive::OutputItem &item);
   void forward_text (gemlive::OutputItem &item);
+  void push_caption (std::optional<CaptionLines::Line> line);
   void barge_in ();
   void end_stream (const char *why);
   void pause (const char *why);
@@ -85,4 +88,5 @@ private:
   GstClockTime last_audio_duration_ = GST_CLOCK_TIME_NONE;
   guint64 offset_ = 0;
   gemlive::OutputTimeline timeline_ {24000};
+  CaptionLines captions_;  /* AUDIO: the output transcription gathered into lines */
 };

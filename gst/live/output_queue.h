@@ -23,9 +23,10 @@ struct OutputItem {
                   * new SEGMENT downstream (the queued audio was dropped) */
     EOS,         /* the drain finished */
     ERROR,       /* a fatal error was posted: stop the task */
-    TEXT,        /* buffer holds text: on the main queue the output transcription
-                  * for text_src, stamped with the audio queued before it; on
-                  * text_src's own queue a stamped subtitle */
+    TEXT,        /* buffer holds text: on the main queue a fragment of the output
+                  * transcription for text_src, stamped with the audio queued
+                  * before it (no buffer: the turn's caption line ends); on
+                  * text_src's own queue a stamped caption line */
   };
   Kind kind = Kind::AUDIO;
   GstBuffer *buffer = nullptr;  /* owned; TEXT only */
