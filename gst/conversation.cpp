@@ -276,6 +276,7 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
         [this] { quiet_after_input_end (); });
     auto usage_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { usage_wait_over (); });
     held_turn_end_.reset ();
+    dropped_bytes_unreported_ = dropped_bytes_total_ = 0;
     {
       std::lock_guard<std::mutex> guard (session_lock_);
       session_ = session;

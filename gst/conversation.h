@@ -80,6 +80,8 @@ public:
    * otherwise. text_src: a text_src pad exists; input_transcripts: it wants
    * the user's transcripts too. */
   void set_output_attached (bool attached) { output_attached_ = attached; }
+  /* The src side's max-queued-audio: more reply audio waiting for it is dropped. */
+  void set_max_queued_audio_ms (guint ms) { max_queued_audio_ms_ = ms; }
   void set_text_output (bool text_src, bool input_transcripts)
   {
     text_src_ = text_src;
@@ -137,6 +139,8 @@ private:
   /* conversation_events.cpp */
   void post_session_end_error (GstElement *owner, const gemlive::SessionEnd &end);
   void barge_in ();
+  void queue_reply_audio (GstElement *owner, GstMemory *pcm, bool reply_start);
+  void report_dropped_audio (GstElement *owner, bool force);
   void drain_timed_out ();
   void quiet_after_input_end ();
   struct TurnEnd {
@@ -181,5 +185,10 @@ private:
   std::atomic<bool> output_attached_ {false};
   std::atomic<bool> text_src_ {false};
   std::atomic<bool> text_input_transcripts_ {false};
+  std::atomic<guint> max_queued_audio_ms_ {60000};
+  /* Network thread only: reply audio dropped beyond max-queued-audio. */
+  guint64 dropped_bytes_unreported_ = 0;
+  guint64 dropped_bytes_total_ = 0;
+  gint64 dropped_reported_us_ = 0;
   ToolDispatcher dispatcher_;  /* last: joined before the rest goes */
 };

@@ -63,6 +63,41 @@ Conversation::barge_in ()
   audio_.push (OutputItem (OutputItem::Kind::FLUSH_STOP));
 }
 
+/* Network thread: reply audio for the src, unless more than max-queued-audio
+ * waits there already (a server far ahead of playback): then it is dropped,
+ * and said on the bus at most twice a second. */
+void
+Conversation::queue_reply_audio (GstElement *owner, GstMemory *pcm, bool reply_start)
+{
+  const size_t max_bytes = (size_t) max_queued_audio_ms_ * GEMINI_LIVE_OUTPUT_RATE * 2 / 1000;
+  size_t size = pcm->size;
+  bool queued = audio_.push_audio_within (OutputItem::audio (pcm, reply_start), max_bytes);
+  if (!queued) {
+    dropped_bytes_unreported_ += size;
+    dropped_bytes_total_ += size;
+  }
+  report_dropped_audio (owner, queued);
+}
+
+/* Network thread: the drops not yet on the bus; now (force: the turn ended,
+ * or a chunk was queued again) or at most twice a second while dropping. */
+void
+Conversation::report_dropped_audio (GstElement *owner, bool force)
+{
+  const guint max_ms = max_queued_audio_ms_;
+  gint64 now = g_get_monotonic_time ();
+  if (dropped_bytes_unreported_ == 0
+      || (!force && now - dropped_reported_us_ < G_USEC_PER_SEC / 2))
+    return;
+  auto to_ms = [] (guint64 bytes) { return bytes * 1000 / (GEMINI_LIVE_OUTPUT_RATE * 2); };
+  GST_INFO_OBJECT (owner, "dropped %" G_GUINT64_FORMAT " ms of reply audio beyond "
+      "max-queued-audio (%u ms)", to_ms (dropped_bytes_unreported_), max_ms);
+  messages::post (owner, messages::audio_dropped (to_ms (dropped_bytes_unreported_),
+          to_ms (dropped_bytes_total_), max_ms));
+  dropped_bytes_unreported_ = 0;
+  dropped_reported_us_ = now;
+}
+
 void
 Conversation::on_setup_complete ()
 {
@@ -114,10 +149,12 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
       bool reply_start = false;
       gemlive::BytesPtr pcm = reply_.reply_audio (std::move (bytes), reply_start);
       if (pcm && output_attached_)
-        audio_.push (OutputItem::audio (copy_to_gst_memory (pcm.get ()), reply_start));
+        queue_reply_audio (owner, copy_to_gst_memory (pcm.get ()), reply_start);
     }
   }
   bool drained = message.turn_complete && reply_.turn_complete ();
+  if (message.turn_complete || message.interrupted)
+    report_dropped_audio (owner, true);
   /* The caption line of the turn ends with it (after its last fragment,
    * below, when both come in one frame: so it is queued after those). */
   bool end_caption = (message.turn_complete || message.interrupted) && text_src_

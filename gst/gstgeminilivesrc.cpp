@@ -71,6 +71,7 @@ gst_gemini_live_src_set_property (GObject *object, guint prop_id, const GValue *
   auto s = priv->settings.copy ();
   priv->src.set_latency_ms (s.latency_ms);
   priv->src.set_text_input_transcripts (s.text_src_input_transcription);
+  priv->src.set_max_queued_audio_ms (s.max_queued_audio_ms);
 }
 
 static void

@@ -180,6 +180,15 @@ url_context (const gemlive::UrlContextMetadata &url_context, GstClockTime runnin
   return s;
 }
 
+GstStructure *
+audio_dropped (guint64 dropped_ms, guint64 total_dropped_ms, guint max_queued_ms)
+{
+  return gst_structure_new ("geminilive/audio-dropped",
+      "dropped-ms", G_TYPE_UINT64, dropped_ms,
+      "total-dropped-ms", G_TYPE_UINT64, total_dropped_ms,
+      "max-queued-ms", G_TYPE_UINT, max_queued_ms, nullptr);
+}
+
 void
 post (GstElement *element, GstStructure *structure)
 {

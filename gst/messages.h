@@ -51,6 +51,10 @@ GstStructure *grounding (const gemlive::GroundingMetadata &grounding);
 GstStructure *url_context (const gemlive::UrlContextMetadata &url_context,
     GstClockTime running_time);
 
+/* geminilive/audio-dropped: dropped-ms (since the last such message),
+ * total-dropped-ms (this session), max-queued-ms */
+GstStructure *audio_dropped (guint64 dropped_ms, guint64 total_dropped_ms, guint max_queued_ms);
+
 /* Posts `structure` as an element message of `element`. */
 void post (GstElement *element, GstStructure *structure);
 /* GST_MESSAGE_PROGRESS of the connection: type START, COMPLETE or ERROR. */

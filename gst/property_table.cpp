@@ -469,6 +469,10 @@ build_table ()
     uinteger ("latency", "Latency",
         "Latency reported on the src pad in ms; it absorbs network jitter between the chunks "
         "of a reply", OUT, &CS::latency_ms, 0, 10000, 100),
+    uinteger ("max-queued-audio", "Max queued audio",
+        "Most reply audio in ms held in the element ahead of playback (a server may send "
+        "faster than real time); audio beyond it is dropped and geminilive/audio-dropped "
+        "posted", OUT, &CS::max_queued_audio_ms, 200, 3600000, 60000),
     boolean ("text-src-input-transcription", "Input transcription on text_src",
         "Also push the transcription of the user's speech on text_src (needs "
         "input-transcription). Changeable while PLAYING", OUT,

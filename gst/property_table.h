@@ -89,6 +89,7 @@ struct ConversationSettings {
   /* output */
   guint latency_ms = 0;
   bool text_src_input_transcription = false;
+  guint max_queued_audio_ms = 0;
   /* geminilivesink / geminilivesrc */
   std::string session_name;
 };

@@ -46,6 +46,7 @@ SrcSide::attach (std::shared_ptr<Conversation> conversation)
   if (text_)
     text_->set_queue (&conversation_->text_output ());
   update_text_output_locked ();
+  conversation_->set_max_queued_audio_ms (max_queued_audio_ms_);
   conversation_->set_output_attached (true);
 }
 
@@ -69,6 +70,15 @@ SrcSide::set_latency_ms (guint latency_ms)
   audio_.set_latency (latency_);
   if (text_)
     text_->set_latency (latency_);
+}
+
+void
+SrcSide::set_max_queued_audio_ms (guint ms)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  max_queued_audio_ms_ = ms;
+  if (conversation_)
+    conversation_->set_max_queued_audio_ms (ms);
 }
 
 void

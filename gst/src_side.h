@@ -34,6 +34,7 @@ public:
   void detach ();
   void set_latency_ms (guint latency_ms);
   void set_text_input_transcripts (bool wanted);
+  void set_max_queued_audio_ms (guint ms);
   /* Custom upstream events on src / text_src (push-to-talk). */
   void set_event_handler (std::function<bool (GstEvent *event)> handler);
 
@@ -53,4 +54,5 @@ private:
   std::unique_ptr<SrcPadDriver> text_;
   bool text_input_transcripts_ = false;
   GstClockTime latency_ = 100 * GST_MSECOND;
+  guint max_queued_audio_ms_ = 60000;
 };

@@ -65,6 +65,9 @@ public:
   enum class PopResult { ITEM, TIMEOUT, FLUSHING };
 
   void push (OutputItem item);
+  /* push (), unless `item` is audio and the queued audio would exceed
+   * max_audio_bytes: then false and nothing is queued. */
+  bool push_audio_within (OutputItem item, size_t max_audio_bytes);
   /* Waits up to timeout_us for an item; FLUSHING while set_flushing (true). */
   PopResult pop (OutputItem &out, gint64 timeout_us);
   /* Without waiting: takes the next item if it is audio that continues the
@@ -86,6 +89,7 @@ private:
   const OutputItem &at (size_t i) const { return ring_[(head_ + i) % ring_.size ()]; }
   void grow ();
   void take_front (OutputItem &out);  /* lock_ held, count_ > 0 */
+  void push_locked (OutputItem item);
 
   mutable std::mutex lock_;
   std::condition_variable cond_;
@@ -93,6 +97,7 @@ private:
   size_t head_ = 0;
   size_t count_ = 0;
   bool flushing_ = true;
+  size_t audio_bytes_ = 0;  /* of the AUDIO items queued */
 };
 
 /* Timestamps for a live source on the pipeline's running time. Each reply
