@@ -269,7 +269,8 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
     auto session = std::make_shared<gemlive::LiveSession> (*this,
         make_provider (std::move (request)), std::move (setup), options);
     auto &thread = session->network_thread ();
-    auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { flush_partial_chunk (); });
+    auto chunk_alarm = std::make_shared<gemlive::Alarm> (thread,
+        [this] { flush_partial_chunk (); });
     auto drain_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { drain_timed_out (); });
     auto tool_alarm = std::make_shared<gemlive::Alarm> (thread, [this] { on_tool_timeout (); });
     auto quiet_alarm = std::make_shared<gemlive::Alarm> (thread,

@@ -4,9 +4,10 @@
  *
  * The reply/drain state machine of a conversation: where the conversation
  * is (connecting, conversing, draining after EOS, finished, failed),
- * whether a reply is flowing and whether the user's input awaits an answer. Each transition is one named method under the
- * one lock; the caller acts on the result (queue EOS, flush, post) after it
- * returns, with no lock held.
+ * whether a reply is flowing and whether the user's input awaits an answer.
+ * Each transition is one named method under the one lock; the caller acts
+ * on the result (queue EOS, flush, post) after it returns, with no lock
+ * held.
  */
 #pragma once
 

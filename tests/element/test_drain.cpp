@@ -11,25 +11,11 @@
 
 #include <gst/app/gstappsrc.h>
 
-#include <cmath>
 
 using namespace gemlive::test;
 
 static const GstClockTime TIMEOUT = 60 * GST_SECOND;
 
-static GstBuffer *
-audio_16k (guint ms, bool tone)
-{
-  gsize samples = ms * 16;
-  GstBuffer *buffer = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
-  GstMapInfo map;
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  auto pcm = reinterpret_cast<gint16 *> (map.data);
-  for (gsize i = 0; i < samples; i++)
-    pcm[i] = tone ? (gint16) (8000 * std::sin (2 * G_PI * 440 * (double) i / 16000)) : 0;
-  gst_buffer_unmap (buffer, &map);
-  return buffer;
-}
 
 struct Microphone {
   LocalServer server {{"--fast"}};
@@ -56,7 +42,7 @@ struct Microphone {
   }
   void push (guint ms, bool tone)
   {
-    ck_assert_int_eq (gst_app_src_push_buffer (GST_APP_SRC (mic), audio_16k (ms, tone)),
+    ck_assert_int_eq (gst_app_src_push_buffer (GST_APP_SRC (mic), pcm_16k (ms, tone)),
         GST_FLOW_OK);
   }
   size_t index_of (const char *name)

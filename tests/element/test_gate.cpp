@@ -13,7 +13,6 @@
 #include <gst/app/gstappsrc.h>
 
 #include <atomic>
-#include <cmath>
 
 using namespace gemlive::test;
 
@@ -27,20 +26,6 @@ static const char *const SCENARIO = R"({"turns": [{"tool_calls": [{"id": "call-w
     "name": "get_weather", "args": {"city": "Paris"}}],
     "reply_after_tool": "It is sunny in Paris."}, {"reply": "You are welcome."}]})";
 
-/* A 440 Hz tone of `ms` at 16 kHz. */
-static GstBuffer *
-tone (guint ms)
-{
-  gsize samples = ms * 16;
-  GstBuffer *buffer = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
-  GstMapInfo map;
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  auto pcm = reinterpret_cast<gint16 *> (map.data);
-  for (gsize i = 0; i < samples; i++)
-    pcm[i] = (gint16) (8000 * std::sin (2 * G_PI * 440 * (double) i / 16000));
-  gst_buffer_unmap (buffer, &map);
-  return buffer;
-}
 
 struct PushToTalk {
   std::string scenario_path;
@@ -85,7 +70,7 @@ struct PushToTalk {
   }
   void push (guint ms)
   {
-    ck_assert_int_eq (gst_app_src_push_buffer (GST_APP_SRC (mic), tone (ms)), GST_FLOW_OK);
+    ck_assert_int_eq (gst_app_src_push_buffer (GST_APP_SRC (mic), pcm_16k (ms, true)), GST_FLOW_OK);
   }
   /* A push-to-talk boundary in the audio stream, in order with the buffers. */
   void mark (bool start)
