@@ -6,14 +6,19 @@
  * - get_weather: a STUB. It returns made-up weather and says so in its
  *   answer ("stub": true); wire a real weather service in before relying on it.
  *
- *   voice-assistant [--input question.wav] [--endpoint URL] [--api-key KEY]
+ *   voice-assistant [--input question.wav [--output reply.wav]] [--endpoint URL]
+ *                   [--api-key KEY]
  *
  * Without --input it listens on the default microphone and speaks through the
- * default output until Ctrl-C. With --input it answers one recorded question
- * and exits. tool-call is emitted on the element's own dispatch thread, so the
- * handler may take its time; it answers with the send-tool-response action
- * signal, which any thread may call.
+ * default output until Ctrl-C (use headphones, or see docs/microphone.md).
+ * With --input it answers one recorded question, plays the answer (or writes
+ * it to --output) and exits. The model's words print as a line per turn. Any
+ * error is printed and exits non-zero. tool-call is emitted on the element's
+ * own dispatch thread, so the handler may take its time; it answers with the
+ * send-tool-response action signal, which any thread may call.
  */
+#include "example_util.h"
+
 #include <glib-unix.h>
 #include <gst/gst.h>
 
@@ -66,15 +71,25 @@ on_tool_call (GstElement *live, const gchar *id, const gchar *name, const gchar 
   g_print ("tool call %s(%s) -> %s%s\n", name, args, answer.c_str (), sent ? "" : " (not sent)");
 }
 
+struct Assistant {
+  GMainLoop *loop = nullptr;
+  int status = 0;
+  gemlive::examples::TranscriptLine model{"model: "};
+};
+
 gboolean
 on_bus (GstBus *, GstMessage *message, gpointer data)
 {
-  auto loop = static_cast<GMainLoop *> (data);
+  auto &app = *static_cast<Assistant *> (data);
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_ELEMENT: {
       const GstStructure *s = gst_message_get_structure (message);
       if (gst_structure_has_name (s, "geminilive/output-transcription"))
-        g_print ("model: %s\n", gst_structure_get_string (s, "text"));
+        app.model.add (gst_structure_get_string (s, "text"));
+      else if (gst_structure_has_name (s, "geminilive/turn-complete"))
+        app.model.flush ();
+      else if (gst_structure_has_name (s, "geminilive/interrupted"))
+        app.model.flush (" (interrupted)");
       else if (gst_structure_has_name (s, "geminilive/grounding")) {
         gchar *text = gst_structure_to_string (s);
         g_print ("sources: %s\n", text);
@@ -82,16 +97,15 @@ on_bus (GstBus *, GstMessage *message, gpointer data)
       }
       break;
     }
-    case GST_MESSAGE_ERROR: {
-      GError *error = nullptr;
-      gst_message_parse_error (message, &error, nullptr);
-      g_printerr ("error: %s\n", error->message);
-      g_error_free (error);
-      g_main_loop_quit (loop);
+    case GST_MESSAGE_ERROR:
+      app.model.flush ();
+      gemlive::examples::print_error_message (message);
+      app.status = 1;
+      g_main_loop_quit (app.loop);
       break;
-    }
     case GST_MESSAGE_EOS:
-      g_main_loop_quit (loop);
+      app.model.flush ();
+      g_main_loop_quit (app.loop);
       break;
     default:
       break;
@@ -102,8 +116,21 @@ on_bus (GstBus *, GstMessage *message, gpointer data)
 gboolean
 on_interrupt (gpointer data)
 {
-  g_main_loop_quit (static_cast<GMainLoop *> (data));
+  g_main_loop_quit (static_cast<Assistant *> (data)->loop);
   return G_SOURCE_REMOVE;
+}
+
+/* The reply is heard (or written): a voice assistant that answers into
+ * fakesink answers nobody. */
+std::string
+pipeline_description (const gchar *input, const gchar *output)
+{
+  if (!input)
+    return "autoaudiosrc ! audioconvert ! audioresample ! geminilive name=live ! "
+           "audioconvert ! audioresample ! autoaudiosink";
+  std::string desc = "filesrc name=in ! wavparse ! audioconvert ! audioresample ! "
+                     "geminilive name=live ! audioconvert ! ";
+  return desc + (output ? "wavenc ! filesink name=out" : "audioresample ! autoaudiosink");
 }
 
 }  // namespace
@@ -111,9 +138,11 @@ on_interrupt (gpointer data)
 int
 main (int argc, char **argv)
 {
-  gchar *input = nullptr, *endpoint = nullptr, *api_key = nullptr;
+  gchar *input = nullptr, *output = nullptr, *endpoint = nullptr, *api_key = nullptr;
   GOptionEntry entries[] = {
     {"input", 0, 0, G_OPTION_ARG_FILENAME, &input, "WAV file with the question", "FILE"},
+    {"output", 0, 0, G_OPTION_ARG_FILENAME, &output,
+        "With --input: WAV file for the spoken answer (default: play it)", "FILE"},
     {"endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, "Live API base URL", "URL"},
     {"api-key", 0, 0, G_OPTION_ARG_STRING, &api_key, "API key (default: GEMINI_API_KEY)",
         "KEY"},
@@ -125,24 +154,30 @@ main (int argc, char **argv)
   GError *error = nullptr;
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     g_printerr ("%s\n", error->message);
+    g_clear_error (&error);
+    g_option_context_free (context);
     return 2;
   }
   g_option_context_free (context);
-
-  std::string description = input
-      ? std::string ("filesrc name=in ! wavparse ! audioconvert ! audioresample ! "
-                     "geminilive name=live ! fakesink")
-      : std::string ("autoaudiosrc ! audioconvert ! audioresample ! geminilive name=live ! "
-                     "audioconvert ! autoaudiosink");
-  GstElement *pipeline = gst_parse_launch (description.c_str (), &error);
-  if (!pipeline) {
-    g_printerr ("cannot build the pipeline: %s\n", error->message);
+  if (output && !input) {
+    g_printerr ("--output needs --input\n");
+    return 2;
+  }
+  if (input && !g_file_test (input, G_FILE_TEST_IS_REGULAR)) {
+    g_printerr ("error: the input file %s does not exist\n", input);
     return 1;
   }
-  if (input) {
-    GstElement *in = gst_bin_get_by_name (GST_BIN (pipeline), "in");
-    g_object_set (in, "location", input, nullptr);
-    gst_object_unref (in);
+
+  GstElement *pipeline =
+      gemlive::examples::build_pipeline (pipeline_description (input, output));
+  if (!pipeline)
+    return 1;
+  for (const auto &[name, location] : {std::pair{"in", input}, std::pair{"out", output}}) {
+    if (!location)
+      continue;
+    GstElement *file = gst_bin_get_by_name (GST_BIN (pipeline), name);
+    g_object_set (file, "location", location, nullptr);
+    gst_object_unref (file);
   }
   GstElement *live = gst_bin_get_by_name (GST_BIN (pipeline), "live");
   g_object_set (live, "tools", TOOLS, nullptr);
@@ -152,29 +187,26 @@ main (int argc, char **argv)
     g_object_set (live, "api-key", api_key, nullptr);
   g_signal_connect (live, "tool-call", G_CALLBACK (on_tool_call), nullptr);
 
-  GMainLoop *loop = g_main_loop_new (nullptr, FALSE);
+  Assistant app;
+  app.loop = g_main_loop_new (nullptr, FALSE);
   GstBus *bus = gst_element_get_bus (pipeline);
-  gst_bus_add_watch (bus, on_bus, loop);
-  g_unix_signal_add (SIGINT, on_interrupt, loop);
-  int status = 0;
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    status = 1;
-  else
-    g_main_loop_run (loop);
-
-  GstMessage *failure = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  if (failure) {
-    status = 1;
-    gst_message_unref (failure);
+  gst_bus_add_watch (bus, on_bus, &app);
+  g_unix_signal_add (SIGINT, on_interrupt, &app);
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    /* The bus ERROR says why; let the watch print it, then stop. */
+    app.status = 1;
+    g_timeout_add (500, on_interrupt, &app);
   }
+  g_main_loop_run (app.loop);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_bus_remove_watch (bus);
   gst_object_unref (bus);
   gst_object_unref (live);
   gst_object_unref (pipeline);
-  g_main_loop_unref (loop);
+  g_main_loop_unref (app.loop);
   g_free (input);
+  g_free (output);
   g_free (endpoint);
   g_free (api_key);
-  return status;
+  return app.status;
 }

@@ -7,7 +7,13 @@
 # - get_weather: a STUB returning made-up weather, labelled "stub": true in
 #   its answer. Replace it with a real weather service before relying on it.
 #
-#   python3 voice_assistant.py [--input question.wav] [--endpoint URL] [--api-key KEY]
+#   python3 voice_assistant.py [--input question.wav [--output reply.wav]] [--endpoint URL]
+#                              [--api-key KEY]
+#
+# Without --input it listens on the microphone and speaks through the speakers until
+# Ctrl-C (use headphones, or see docs/microphone.md); with --input it answers one recorded
+# question, plays the answer (or writes it to --output) and exits. The model's words print
+# as a line per turn. Any error is printed and exits non-zero.
 #
 # Needs python3-gi and gir1.2-gstreamer-1.0. tool-call arrives on the
 # element's own dispatch thread; send-tool-response may be called from any
@@ -15,6 +21,7 @@
 import argparse
 import datetime
 import json
+import os
 import sys
 
 import gi
@@ -43,6 +50,32 @@ def get_weather_stub(args):
 
 FUNCTIONS = {"get_local_time": get_local_time, "get_weather": get_weather_stub}
 
+PLUGIN_HINT = ("hint: GStreamer did not find the element. For geminilive, build the plugin "
+               "(scripts/build.sh) and set GST_PLUGIN_PATH to the folder holding "
+               "libgstgeminilive.so (e.g. export GST_PLUGIN_PATH=$PWD/build/gst), or meson "
+               "install it; gst-inspect-1.0 geminilive must find it.")
+
+
+def build_pipeline(description):
+    """The pipeline, or None after printing why not (a missing element included)."""
+    try:
+        return Gst.parse_launch(description)
+    except GLib.Error as error:
+        print("error: cannot build the pipeline: " + error.message, file=sys.stderr)
+        if error.matches(Gst.parse_error_quark(), Gst.ParseError.NO_SUCH_ELEMENT):
+            print(PLUGIN_HINT, file=sys.stderr)
+        return None
+
+
+def pipeline_description(options):
+    if not options.input:
+        return ("autoaudiosrc ! audioconvert ! audioresample ! geminilive name=live ! "
+                "audioconvert ! audioresample ! autoaudiosink")
+    # The reply is heard (or written): an assistant answering into fakesink answers nobody.
+    reply = "wavenc ! filesink name=out" if options.output else "audioresample ! autoaudiosink"
+    return ("filesrc name=in ! wavparse ! audioconvert ! audioresample ! geminilive name=live "
+            "! audioconvert ! " + reply)
+
 
 def on_tool_call(live, call_id, name, args_json):
     function = FUNCTIONS.get(name)
@@ -55,18 +88,24 @@ def on_tool_call(live, call_id, name, args_json):
 def main():
     parser = argparse.ArgumentParser(description="voice assistant with two tools")
     parser.add_argument("--input", help="WAV file with the question (default: microphone)")
+    parser.add_argument("--output", help="with --input: WAV file for the spoken answer "
+                        "(default: play it)")
     parser.add_argument("--endpoint", help="Live API base URL")
     parser.add_argument("--api-key", help="API key (default: GEMINI_API_KEY)")
     options = parser.parse_args()
+    if options.output and not options.input:
+        parser.error("--output needs --input")
+    if options.input and not os.path.isfile(options.input):
+        print("error: the input file %s does not exist" % options.input, file=sys.stderr)
+        return 1
 
     Gst.init(None)
-    if options.input:
-        pipeline = Gst.parse_launch("filesrc name=in ! wavparse ! audioconvert ! audioresample ! "
-                                    "geminilive name=live ! fakesink")
-        pipeline.get_by_name("in").set_property("location", options.input)
-    else:
-        pipeline = Gst.parse_launch("autoaudiosrc ! audioconvert ! audioresample ! "
-                                    "geminilive name=live ! audioconvert ! autoaudiosink")
+    pipeline = build_pipeline(pipeline_description(options))
+    if pipeline is None:
+        return 1
+    for name, location in (("in", options.input), ("out", options.output)):
+        if location:
+            pipeline.get_by_name(name).set_property("location", location)
     live = pipeline.get_by_name("live")
     live.set_property("tools", json.dumps(TOOLS))
     if options.endpoint:
@@ -77,20 +116,35 @@ def main():
 
     loop = GLib.MainLoop()
     status = {"code": 0}
+    # Transcription arrives in fragments of a few words: print a line per turn.
+    line = []
+
+    def flush_line(suffix=""):
+        if line:
+            print("model: " + "".join(line) + suffix, flush=True)
+            line.clear()
 
     def on_message(_bus, message):
         if message.type == Gst.MessageType.ELEMENT:
             s = message.get_structure()
             if s.get_name() == "geminilive/output-transcription":
-                print("model: " + s.get_string("text"), flush=True)
+                line.append(s.get_string("text"))
+            elif s.get_name() == "geminilive/turn-complete":
+                flush_line()
+            elif s.get_name() == "geminilive/interrupted":
+                flush_line(" (interrupted)")
             elif s.get_name() == "geminilive/grounding":
                 print("sources: " + s.to_string(), flush=True)
         elif message.type == Gst.MessageType.ERROR:
-            error, _debug = message.parse_error()
-            print("error: " + error.message, file=sys.stderr)
+            flush_line()
+            error, debug = message.parse_error()
+            print("error from %s: %s" % (message.src.get_name(), error.message), file=sys.stderr)
+            if debug:
+                print("       (%s)" % debug, file=sys.stderr)
             status["code"] = 1
             loop.quit()
         elif message.type == Gst.MessageType.EOS:
+            flush_line()
             loop.quit()
 
     bus = pipeline.get_bus()
@@ -98,9 +152,10 @@ def main():
     bus.connect("message", on_message)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, 2, loop.quit)  # SIGINT
     if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
+        # The bus ERROR says why; let the handler print it, then stop.
         status["code"] = 1
-    else:
-        loop.run()
+        GLib.timeout_add(500, loop.quit)
+    loop.run()
     pipeline.set_state(Gst.State.NULL)
     bus.remove_signal_watch()
     return status["code"]

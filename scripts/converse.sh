@@ -3,7 +3,9 @@
 #
 #   scripts/converse.sh                     speak a question (espeak-ng), save the spoken reply
 #   scripts/converse.sh --question "TEXT"   ... a question of your own
-#   scripts/converse.sh --mic               talk through the microphone and speakers (Ctrl-C ends)
+#   scripts/converse.sh --mic               talk through the microphone and speakers (Ctrl-C ends);
+#                                           echo cancelled with webrtcdsp/webrtcechoprobe
+#   scripts/converse.sh --headphones        ... through a headset: no echo cancellation
 #
 # With GEMINI_API_KEY (or GOOGLE_API_KEY) set it talks to the real Gemini Live API; otherwise it starts
 # the bundled local Live server (tools/gemini-live-server) and talks to that.
@@ -13,11 +15,13 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 question="What is the capital of France?"
 mic=false
+headphones=false
 while (($#)); do
   case "$1" in
     --mic) mic=true ;;
     --question) question=${2:?--question needs text}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --headphones) mic=true; headphones=true ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "converse: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -48,10 +52,16 @@ else
   done
   [[ "${line:-}" == "listening on "* ]] || { echo "converse: the local server did not start" >&2; exit 1; }
   args+=(--endpoint "${line#listening on }" --api-key local-demo-key)
+  # The server's stderr starts with pipelines to paste into gst-launch-1.0.
+  echo "Local server: ${line#listening on } (pipelines to try by hand: out/server-errors.log)"
 fi
 
 if $mic; then
-  echo "Speak now; Ctrl-C ends the conversation."
+  if $headphones; then
+    echo "Speak now (headphones: no echo cancellation); Ctrl-C ends the conversation."
+    exec "$here/build/examples/gemini-converse" --headphones "${args[@]}"
+  fi
+  echo "Speak now (echo cancelled, so the speakers may play); Ctrl-C ends the conversation."
   exec "$here/build/examples/gemini-converse" --mic "${args[@]}"
 fi
 

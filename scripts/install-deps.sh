@@ -2,7 +2,8 @@
 # Installs what gst-gemini-live needs on Debian 12, skipping what is already there.
 #   scripts/install-deps.sh            build + run dependencies
 #   scripts/install-deps.sh --tests    ... plus what the test suite needs (node packages)
-#   scripts/install-deps.sh --mic      ... plus PulseAudio/ALSA elements for microphone mode
+#   scripts/install-deps.sh --mic      ... plus PulseAudio/ALSA elements and webrtcdsp (echo
+#                                      cancellation, gstreamer1.0-plugins-bad) for microphone mode
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -25,8 +26,10 @@ packages=(
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev
 )
-$want_tests && packages+=(valgrind libclang-rt-14-dev)
-$want_mic && packages+=(gstreamer1.0-pulseaudio gstreamer1.0-alsa pulseaudio-utils)
+# gstreamer1.0-plugins-bad: webrtcdsp, for the acoustic echo-path test (tests/element echo).
+$want_tests && packages+=(valgrind libclang-rt-14-dev gstreamer1.0-plugins-bad)
+$want_mic && packages+=(gstreamer1.0-pulseaudio gstreamer1.0-alsa pulseaudio-utils
+  gstreamer1.0-plugins-bad)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

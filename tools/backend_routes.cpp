@@ -85,6 +85,14 @@ http (unsigned status)
   return r;
 }
 
+/* No key at all is refused only when --api-key names one: a newcomer's first
+ * client (or pipeline) needs none against a local server. */
+bool
+key_required (const CredentialPolicy &policy)
+{
+  return !policy.api_key.empty ();
+}
+
 Refusal
 check_gemini_api (SoupServerMessage *msg, const CredentialPolicy &policy)
 {
@@ -92,7 +100,7 @@ check_gemini_api (SoupServerMessage *msg, const CredentialPolicy &policy)
   if (key.empty ())
     key = header (msg, "x-goog-api-key");
   if (key.empty ())
-    return close_with (1008, kMissingCredential);
+    return key_required (policy) ? close_with (1008, kMissingCredential) : Refusal ();
   /* An ephemeral token is not an API key: it only opens the constrained method. */
   if (g_str_has_prefix (key.c_str (), kEphemeralPrefix)
       || !acceptable (key, policy.api_key, policy.reject_key))
@@ -140,9 +148,9 @@ check_firebase (SoupServerMessage *msg, const CredentialPolicy &policy)
   std::string key = query_param (msg, "key");
   if (key.empty ())
     key = header (msg, "x-goog-api-key");
-  if (key.empty ())
+  if (key.empty () && key_required (policy))
     return close_with (1008, kMissingCredential);
-  if (!acceptable (key, policy.api_key, policy.reject_key))
+  if (!key.empty () && !acceptable (key, policy.api_key, policy.reject_key))
     return close_with (1007, kInvalidKey);
   /* Enforced App Check: no token is refused like a bad one. */
   if (!acceptable (header (msg, "X-Firebase-AppCheck"), policy.app_check_token,

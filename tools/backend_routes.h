@@ -28,7 +28,8 @@ enum class RouteKind {
 const char *route_kind_name (RouteKind kind);
 
 /* What the credentials must be. Empty: any non-empty value except
- * reject_key is accepted (the server's historical behaviour). */
+ * reject_key is accepted; an absent API key (Gemini API, Firebase) is refused
+ * only when api_key is set. */
 struct CredentialPolicy {
   std::string reject_key;       /* --reject-key: always refused as invalid */
   std::string api_key;          /* --api-key */

@@ -7,7 +7,7 @@
  *
  * stdout carries exactly one line, "listening on ws://HOST:PORT", so that a
  * parent process can read it and never has to drain the pipe; all logging
- * goes to stderr.
+ * goes to stderr, and so do the ready-to-paste pipelines printed at start.
  */
 #include "live_server.h"
 #include "speech_recognizer.h"
@@ -15,6 +15,7 @@
 #include <glib-unix.h>
 
 #include <cstdlib>
+#include <string>
 
 using gemlive::server::LiveServer;
 using gemlive::server::ServerConfig;
@@ -132,6 +133,56 @@ parse_args (int argc, char **argv, ServerConfig &config)
   return ok;
 }
 
+/* "GST_PLUGIN_PATH=DIR " when this binary runs from a build tree whose gst/
+ * holds the plugin (build/tools/gemini-live-server), else "" (installed). */
+std::string
+plugin_path_prefix ()
+{
+  gchar *exe = g_file_read_link ("/proc/self/exe", nullptr);
+  if (exe == nullptr)
+    return "";
+  gchar *tools_dir = g_path_get_dirname (exe);
+  gchar *build_dir = g_path_get_dirname (tools_dir);
+  gchar *gst_dir = g_build_filename (build_dir, "gst", nullptr);
+  gchar *plugin = g_build_filename (gst_dir, "libgstgeminilive.so", nullptr);
+  std::string prefix;
+  if (g_file_test (plugin, G_FILE_TEST_EXISTS)) {
+    gchar *quoted = g_shell_quote (gst_dir);
+    prefix = std::string ("GST_PLUGIN_PATH=") + quoted + " ";
+    g_free (quoted);
+  }
+  for (gchar *s : {exe, tools_dir, build_dir, gst_dir, plugin})
+    g_free (s);
+  return prefix;
+}
+
+/* Pipelines a newcomer can paste to talk to this server at once. */
+void
+print_try_it (const std::string &url, const std::string &tls_cert, bool key_required)
+{
+  std::string element = "geminilive endpoint=" + url;
+  if (!tls_cert.empty ()) {
+    gchar *ca = g_shell_quote (tls_cert.c_str ());
+    element += std::string (" tls-ca-file=") + ca;
+    g_free (ca);
+  }
+  /* Any key is accepted unless --api-key named one; the element wants one
+   * all the same, and that one stays out of the terminal. */
+  const char *key_note = "";
+  if (!key_required)
+    element += " api-key=local";
+  else
+    key_note = " (set GEMINI_API_KEY to the --api-key value first)";
+  const std::string launch = plugin_path_prefix () + "gst-launch-1.0 ";
+  g_printerr ("gemini-live-server: ready%s. Talk to it through headphones:\n"
+              "  %sautoaudiosrc ! audioconvert ! audioresample ! %s ! audioconvert "
+              "! audioresample ! autoaudiosink\n"
+              "or ask the question in question.wav and save the spoken answer:\n"
+              "  %sfilesrc location=question.wav ! wavparse ! audioconvert ! audioresample ! %s "
+              "! audioconvert ! wavenc ! filesink location=reply.wav\n",
+      key_note, launch.c_str (), element.c_str (), launch.c_str (), element.c_str ());
+}
+
 }  // namespace
 
 int
@@ -140,6 +191,8 @@ main (int argc, char **argv)
   ServerConfig config;
   if (!parse_args (argc, argv, config))
     return EXIT_FAILURE;
+  const std::string tls_cert = config.tls_cert;
+  const bool key_required = !config.valid_api_key.empty ();
 
   GMainLoop *loop = g_main_loop_new (nullptr, FALSE);
   int status = EXIT_SUCCESS;
@@ -155,6 +208,7 @@ main (int argc, char **argv)
         gemlive::server::SpeechRecognizer::shared ().wait_until_ready ();
       g_print ("listening on %s\n", url.c_str ());
       fflush (stdout);
+      print_try_it (url, tls_cert, key_required);
       g_unix_signal_add (SIGINT, quit_on_signal, loop);
       g_unix_signal_add (SIGTERM, quit_on_signal, loop);
       g_main_loop_run (loop);

@@ -345,7 +345,10 @@ parse_scenario (const std::string &json_text, Scenario &out, std::string &error)
     ok = r.string_field ("default_reply", default_reply, error) &&
         r.int_field ("go_away_after_ms", out.go_away_after_ms, error) &&
         r.int_field ("go_away_time_left_ms", out.go_away_time_left_ms, error) &&
-        r.int_field ("close_after_ms", out.close_after_ms, error);
+        r.int_field ("close_after_ms", out.close_after_ms, error) &&
+        r.bool_field ("session_id", out.session_id, error) &&
+        r.bool_field ("voice_activity", out.voice_activity, error) &&
+        r.bool_field ("interim_transcription", out.interim_transcription, error);
     if (ok && default_reply)
       out.default_reply = *default_reply;
     if (ok && r.has ("close_after")) {

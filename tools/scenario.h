@@ -57,6 +57,13 @@ struct Scenario {
   int64_t go_away_time_left_ms = 1000;
   int64_t close_after_ms = -1;
   CloseSpec close_after;
+  /* What newer servers send, when the scenario asks for it: the session's id
+   * in setupComplete, and voiceActivity at each start and end of speech
+   * the server's detection finds. */
+  bool session_id = false;
+  bool voice_activity = false;
+  /* interimInputTranscription, word by word, before each turn's inputTranscription. */
+  bool interim_transcription = false;
 
   /* The turn at 0-based index `k`, or an empty turn past the end of the list. */
   ScenarioTurn turn (size_t k) const;

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include <cstdio>
+#include <functional>
 
 namespace gemlive::server {
 
@@ -43,23 +44,6 @@ server_content_flag (const char *key)
   return finish (b);
 }
 
-std::string
-server_content_transcription (const char *key, const std::string &text)
-{
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "serverContent");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, key);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "text");
-  json_builder_add_string_value (b, text.c_str ());
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return finish (b);
-}
-
 void
 add_modality_details (JsonBuilder *b, const char *name,
     const std::vector<std::pair<const char *, int64_t>> &counts)
@@ -79,18 +63,10 @@ add_modality_details (JsonBuilder *b, const char *name,
   json_builder_end_array (b);
 }
 
-}  // namespace
-
+/* {"serverContent": {"modelTurn": {"parts": [{<what write_members writes>}]}}} */
 std::string
-msg_setup_complete ()
+model_turn_part (const std::function<void (JsonBuilder *)> &write_members)
 {
-  return "{\"setupComplete\":{}}";
-}
-
-std::string
-msg_audio_chunk (const guint8 *pcm, gsize size)
-{
-  gchar *b64 = g_base64_encode (pcm, size);
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "serverContent");
@@ -100,32 +76,136 @@ msg_audio_chunk (const guint8 *pcm, gsize size)
   json_builder_set_member_name (b, "parts");
   json_builder_begin_array (b);
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "inlineData");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "mimeType");
-  json_builder_add_string_value (b, "audio/pcm;rate=24000");
-  json_builder_set_member_name (b, "data");
-  json_builder_add_string_value (b, b64);
-  json_builder_end_object (b);
+  write_members (b);
   json_builder_end_object (b);
   json_builder_end_array (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
-  g_free (b64);
+  return finish (b);
+}
+
+/* protobuf Duration in JSON: seconds with up to 9 fractional digits and an 's'. */
+std::string
+duration_text (int64_t ms)
+{
+  char duration[64];
+  if (ms % 1000 == 0)
+    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT "s", ms / 1000);
+  else
+    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT "s",
+        ms / 1000, ms % 1000);
+  return duration;
+}
+
+}  // namespace
+
+std::string
+msg_setup_complete ()
+{
+  return "{\"setupComplete\":{}}";
+}
+
+std::string
+msg_setup_complete (const std::string &session_id)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "setupComplete");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sessionId");
+  json_builder_add_string_value (b, session_id.c_str ());
+  json_builder_end_object (b);
+  json_builder_end_object (b);
   return finish (b);
 }
 
 std::string
-msg_input_transcription (const std::string &text)
+msg_voice_activity (bool start, int64_t audio_offset_ms, bool vertex)
 {
-  return server_content_transcription ("inputTranscription", text);
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "voiceActivity");
+  json_builder_begin_object (b);
+  /* The SDK's type names the field voiceActivityType; the Vertex wire says type. */
+  json_builder_set_member_name (b, vertex ? "type" : "voiceActivityType");
+  json_builder_add_string_value (b, start ? "ACTIVITY_START" : "ACTIVITY_END");
+  json_builder_set_member_name (b, "audioOffset");
+  json_builder_add_string_value (b, duration_text (audio_offset_ms).c_str ());
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
 }
 
 std::string
-msg_output_transcription (const std::string &text)
+msg_audio_chunk (const guint8 *pcm, gsize size)
 {
-  return server_content_transcription ("outputTranscription", text);
+  gchar *b64 = g_base64_encode (pcm, size);
+  std::string message = model_turn_part ([b64] (JsonBuilder *b) {
+    json_builder_set_member_name (b, "inlineData");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "mimeType");
+    json_builder_add_string_value (b, "audio/pcm;rate=24000");
+    json_builder_set_member_name (b, "data");
+    json_builder_add_string_value (b, b64);
+    json_builder_end_object (b);
+  });
+  g_free (b64);
+  return message;
+}
+
+std::string
+msg_transcription (const char *key, const TranscriptSpec &transcript)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, key);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, transcript.text.c_str ());
+  if (!transcript.language_code.empty ()) {
+    json_builder_set_member_name (b, "languageCode");
+    json_builder_add_string_value (b, transcript.language_code.c_str ());
+  }
+  if (transcript.start_ms >= 0 && transcript.end_ms >= transcript.start_ms) {
+    json_builder_set_member_name (b, "startOffset");
+    json_builder_add_string_value (b, duration_text (transcript.start_ms).c_str ());
+    json_builder_set_member_name (b, "endOffset");
+    json_builder_add_string_value (b, duration_text (transcript.end_ms).c_str ());
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
+}
+
+std::string
+msg_thought (const std::string &text)
+{
+  return model_turn_part ([&text] (JsonBuilder *b) {
+    json_builder_set_member_name (b, "text");
+    json_builder_add_string_value (b, text.c_str ());
+    json_builder_set_member_name (b, "thought");
+    json_builder_add_boolean_value (b, TRUE);
+  });
+}
+
+std::string
+msg_turn_complete (const char *interaction_status)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "serverContent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "turnComplete");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "interactionStatus");
+  json_builder_add_string_value (b, interaction_status);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return finish (b);
 }
 
 std::string
@@ -299,19 +379,12 @@ msg_tool_call_cancellation (const std::vector<std::string> &ids)
 std::string
 msg_go_away (int64_t time_left_ms)
 {
-  /* protobuf Duration in JSON: seconds with up to 9 fractional digits and an 's'. */
-  char duration[64];
-  if (time_left_ms % 1000 == 0)
-    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT "s", time_left_ms / 1000);
-  else
-    g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT ".%03" G_GINT64_FORMAT "s",
-        time_left_ms / 1000, time_left_ms % 1000);
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "goAway");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "timeLeft");
-  json_builder_add_string_value (b, duration);
+  json_builder_add_string_value (b, duration_text (time_left_ms).c_str ());
   json_builder_end_object (b);
   json_builder_end_object (b);
   return finish (b);
@@ -336,7 +409,9 @@ msg_resumption_update (const std::string &new_handle, bool resumable)
 std::string
 msg_unknown_kind ()
 {
-  return "{\"voiceActivity\":{\"type\":\"ACTIVITY_START\"}}";
+  /* A kind no schema has (voiceActivity, which newer servers send, is
+   * decoded by clients now, so it would not test tolerance). */
+  return "{\"futureMessageKind\":{\"type\":\"EXPERIMENT\"}}";
 }
 
 int64_t

@@ -48,12 +48,28 @@ struct UsageCounts {
 };
 
 std::string msg_setup_complete ();
+/* setupComplete {sessionId}. */
+std::string msg_setup_complete (const std::string &session_id);
+/* voiceActivity {voiceActivityType (Vertex: type), audioOffset}. */
+std::string msg_voice_activity (bool start, int64_t audio_offset_ms, bool vertex);
 /* One modelTurn part of 24 kHz S16LE mono PCM, base64 encoded here. */
 std::string msg_audio_chunk (const guint8 *pcm, gsize size);
-std::string msg_input_transcription (const std::string &text);
-std::string msg_output_transcription (const std::string &text);
+/* A Transcription with what newer servers add: the language and, for a
+ * transcribe model, where in the input stream the text lies. */
+struct TranscriptSpec {
+  std::string text;
+  std::string language_code;  /* omitted when empty */
+  int64_t start_ms = -1;      /* startOffset / endOffset; omitted when < 0 */
+  int64_t end_ms = -1;
+};
+/* serverContent.<key> (inputTranscription, outputTranscription) from a spec. */
+std::string msg_transcription (const char *key, const TranscriptSpec &transcript);
+/* One modelTurn part {text, thought: true}: what the model thought. */
+std::string msg_thought (const std::string &text);
 std::string msg_generation_complete ();
 std::string msg_turn_complete ();
+/* turnComplete beside interactionStatus (IN_PROGRESS, IDLE): extended thinking. */
+std::string msg_turn_complete (const char *interaction_status);
 std::string msg_interrupted ();
 std::string msg_usage (const UsageCounts &usage);
 std::string msg_grounding (const GroundingSpec &grounding);

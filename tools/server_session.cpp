@@ -35,15 +35,6 @@ snake_case (const char *camel)
   return out;
 }
 
-std::string
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *n = client_member (object, name);
-  if (n == nullptr || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (n);
-}
-
 bool
 bool_member (JsonObject *object, const char *name)
 {
@@ -91,6 +82,15 @@ client_member (JsonObject *object, const char *camel_name)
   if (n == nullptr)
     n = json_object_get_member (object, snake_case (camel_name).c_str ());
   return n;
+}
+
+std::string
+client_string (JsonObject *object, const char *camel_name)
+{
+  JsonNode *n = client_member (object, camel_name);
+  if (n == nullptr || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (n);
 }
 
 JsonObject *
@@ -247,7 +247,7 @@ ServerSession::handle_frame (const char *data, gsize size)
 void
 ServerSession::handle_setup (JsonObject *setup)
 {
-  std::string model = string_member (setup, "model");
+  std::string model = client_string (setup, "model");
   if (model.empty ()) {
     invalid_argument ("setup.model is missing");
     return;
@@ -258,17 +258,27 @@ ServerSession::handle_setup (JsonObject *setup)
     close (1008, wrong_form);
     return;
   }
-  if (!server_.model_known (model_id)) {
+  /* The catalog's current models are served too, unless a model list was
+   * given (--model, the scenario's known_models). */
+  const ModelRules *rules = find_model_rules (model_id);
+  const bool catalog_serves = rules != nullptr && !rules->retired
+      && server_.config ().known_models.empty () && !server_.config ().scenario.known_models;
+  if (!server_.model_known (model_id) && !catalog_serves) {
     close (1008, "models/" + model_id + " is not found for API version " + route_.api_version +
         ", or is not supported for bidiGenerateContent");
     return;
   }
 
+  if (std::optional<CloseSpec> refusal = check_setup_for_model (setup, model_)) {
+    server_.log ("%s: %s refuses this setup", tag_.c_str (), model_id.c_str ());
+    close (refusal->code, refusal->reason);
+    return;
+  }
   input_transcription_ = client_member (setup, "inputAudioTranscription") != nullptr;
   output_transcription_ = client_member (setup, "outputAudioTranscription") != nullptr;
   JsonObject *resumption = client_object (setup, "sessionResumption");
   resumption_requested_ = resumption != nullptr;
-  std::string handle = string_member (resumption, "handle");
+  std::string handle = client_string (resumption, "handle");
   if (!handle.empty ()) {
     conversation_ = server_.find_conversation (handle);
     if (!conversation_) {
@@ -293,11 +303,11 @@ ServerSession::handle_setup (JsonObject *setup)
     return;
   phase_ = Phase::READY;
   server_.log ("%s: setup for %s", tag_.c_str (), model.c_str ());
-  send (msg_setup_complete ());
+  const Scenario &scenario = server_.config ().scenario;
+  send (scenario.session_id ? msg_setup_complete (conversation_->id) : msg_setup_complete ());
   if (resumption_requested_)
     send_resumption_update ();
 
-  const Scenario &scenario = server_.config ().scenario;
   if (scenario.go_away_after_ms >= 0) {
     go_away_timer_ = g_timeout_add (static_cast<guint> (scenario.go_away_after_ms),
         [] (gpointer d) -> gboolean {
@@ -328,9 +338,9 @@ ServerSession::apply_realtime_input_config (JsonObject *config)
   JsonObject *aad = client_object (config, "automaticActivityDetection");
   automatic_activity_ = !bool_member (aad, "disabled");
   settings.high_start_sensitivity =
-      string_member (aad, "startOfSpeechSensitivity") != "START_SENSITIVITY_LOW";
+      client_string (aad, "startOfSpeechSensitivity") != "START_SENSITIVITY_LOW";
   settings.high_end_sensitivity =
-      string_member (aad, "endOfSpeechSensitivity") != "END_SENSITIVITY_LOW";
+      client_string (aad, "endOfSpeechSensitivity") != "END_SENSITIVITY_LOW";
   if (auto padding = int_member (aad, "prefixPaddingMs"))
     settings.prefix_padding_ms = *padding;
   if (auto silence = int_member (aad, "silenceDurationMs"))
@@ -339,8 +349,8 @@ ServerSession::apply_realtime_input_config (JsonObject *config)
     invalid_argument ("negative prefixPaddingMs or silenceDurationMs");
     return;
   }
-  barge_in_ = string_member (config, "activityHandling") != "NO_INTERRUPTION";
-  turn_includes_all_input_ = string_member (config, "turnCoverage") == "TURN_INCLUDES_ALL_INPUT";
+  barge_in_ = client_string (config, "activityHandling") != "NO_INTERRUPTION";
+  turn_includes_all_input_ = client_string (config, "turnCoverage") == "TURN_INCLUDES_ALL_INPUT";
   vad_ = std::make_unique<VoiceActivityDetector> (settings);
 }
 
@@ -351,6 +361,10 @@ ServerSession::handle_realtime_input (JsonObject *input)
     handle_audio (audio);
   } else if (JsonNode *chunks = client_member (input, "mediaChunks")) {
     /* The deprecated form: a list of blobs, audio or images. */
+    if (model_.rules && !model_.rules->media_chunks) {
+      invalid_argument ("this model refuses the deprecated realtimeInput.mediaChunks");
+      return;
+    }
     if (!JSON_NODE_HOLDS_ARRAY (chunks)) {
       invalid_argument ("realtimeInput.mediaChunks must be an array");
       return;
@@ -358,11 +372,14 @@ ServerSession::handle_realtime_input (JsonObject *input)
     JsonArray *array = json_node_get_array (chunks);
     for (guint i = 0; i < json_array_get_length (array) && phase_ != Phase::CLOSED; i++) {
       JsonObject *blob = json_array_get_object_element (array, i);
-      if (string_member (blob, "mimeType").rfind ("image/", 0) == 0)
+      if (client_string (blob, "mimeType").rfind ("image/", 0) == 0)
         video_frames_++;
       else
         handle_audio (blob);
     }
+  } else if (model_.is (ModelKind::TRANSLATION) && (client_member (input, "video") != nullptr
+                 || client_member (input, "text") != nullptr)) {
+    invalid_argument ("the translate model takes audio input only");
   } else if (client_member (input, "video") != nullptr) {
     video_frames_++;
   } else if (JsonNode *text = client_member (input, "text")) {
@@ -398,6 +415,8 @@ ServerSession::handle_realtime_input (JsonObject *input)
       vad_->reset_turn ();
       UserTurn turn;
       turn.audio_ms = turn_audio_ms_;
+      turn.start_ms = speech_start_ms_;
+      turn.end_ms = vad_->elapsed_ms ();
       end_user_turn (turn);
     }
   } else {
@@ -408,13 +427,13 @@ ServerSession::handle_realtime_input (JsonObject *input)
 void
 ServerSession::handle_audio (JsonObject *blob)
 {
-  const std::string mime = string_member (blob, "mimeType");
+  const std::string mime = client_string (blob, "mimeType");
   const int rate = pcm_rate (mime);
   if (rate == 0) {
     invalid_argument ("unsupported audio mimeType '" + mime + "' (expected audio/pcm;rate=N)");
     return;
   }
-  const std::string b64 = string_member (blob, "data");
+  const std::string b64 = client_string (blob, "data");
   gsize size = 0;
   guchar *pcm = g_base64_decode (b64.c_str (), &size);
   if (size % 2 != 0) {
@@ -463,12 +482,19 @@ ServerSession::handle_audio (JsonObject *blob)
           event.at_ms);
       turn_audio_ms_ = pending_audio_ms_ + (vad_->elapsed_ms () - event.at_ms);
       pending_audio_ms_ = 0;
+      speech_start_ms_ = event.at_ms;
+      if (server_.config ().scenario.voice_activity)
+        send (msg_voice_activity (true, event.at_ms, route_.vertex));
       user_speech_started ();
     } else {
       server_.log ("%s: speech ended at %" G_GINT64_FORMAT " ms of audio", tag_.c_str (),
           event.at_ms);
+      if (server_.config ().scenario.voice_activity)
+        send (msg_voice_activity (false, event.at_ms, route_.vertex));
       UserTurn turn;
       turn.audio_ms = turn_audio_ms_;
+      turn.start_ms = speech_start_ms_;
+      turn.end_ms = event.at_ms;
       end_user_turn (turn);
     }
   }
@@ -505,6 +531,12 @@ void
 ServerSession::handle_client_content (JsonObject *content)
 {
   std::string last_user_text;
+  if (model_.rules && model_.rules->client_content_needs_history_config
+      && !model_.history_in_client_content && conversation_->turns_done > 0) {
+    invalid_argument ("clientContent after the first model turn without "
+                      "historyConfig.initialHistoryInClientContent");
+    return;
+  }
   if (JsonNode *turns = client_member (content, "turns")) {
     if (!JSON_NODE_HOLDS_ARRAY (turns)) {
       invalid_argument ("clientContent.turns must be an array");
@@ -518,13 +550,13 @@ ServerSession::handle_client_content (JsonObject *content)
         return;
       }
       JsonObject *turn = json_node_get_object (turn_node);
-      std::string role = string_member (turn, "role");
+      std::string role = client_string (turn, "role");
       std::string text;
       JsonNode *parts = client_member (turn, "parts");
       if (parts != nullptr && JSON_NODE_HOLDS_ARRAY (parts)) {
         JsonArray *part_array = json_node_get_array (parts);
         for (guint p = 0; p < json_array_get_length (part_array); p++)
-          text += string_member (json_array_get_object_element (part_array, p), "text");
+          text += client_string (json_array_get_object_element (part_array, p), "text");
       }
       conversation_->history.push_back ((role.empty () ? "user" : role) + ": " + text);
       if (role != "model")
@@ -550,7 +582,13 @@ ServerSession::handle_tool_response (JsonObject *response)
   }
   JsonArray *array = json_node_get_array (list);
   for (guint i = 0; i < json_array_get_length (array); i++) {
-    std::string id = string_member (json_array_get_object_element (array, i), "id");
+    JsonObject *answer = json_array_get_object_element (array, i);
+    if (auto refusal = check_response_scheduling (model_,
+            client_member (answer, "scheduling") != nullptr)) {
+      close (refusal->code, refusal->reason);
+      return;
+    }
+    std::string id = client_string (answer, "id");
     if (pending_tool_ids_.erase (id) == 0) {
       invalid_argument ("toolResponse for unknown or cancelled call id '" + id + "'");
       return;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "live_server.h"
+#include "model_policy.h"
 #include "scenario.h"
 #include "speech_recognizer.h"
 #include "speech_synth.h"
@@ -33,6 +34,10 @@ struct UserTurn {
   std::string text;        /* TEXT: what was typed */
   int64_t audio_ms = 0;    /* AUDIO: how much audio the turn covered */
   std::vector<AudioChunk> audio;  /* AUDIO, with pocketsphinx: the samples, for recognition */
+  /* AUDIO under automatic detection: where the speech lay in the input
+   * stream (ms from its start), for transcription offsets; -1 = unknown. */
+  int64_t start_ms = -1;
+  int64_t end_ms = -1;
 };
 
 class ServerSession : public std::enable_shared_from_this<ServerSession> {
@@ -76,6 +81,12 @@ private:
   void send_tool_calls ();
   void tool_calls_resolved (bool cancelled);
   void speak (const std::string &text);
+  /* The model's answer: after a spoken filler on models that think first. */
+  void speak_answer (const std::string &text);
+  /* A transcribe model's turn: the transcript, no speech. */
+  void finish_transcription_turn ();
+  void send_rest_of_transcript ();
+  void send_output_transcript (const std::string &text);
   void on_speech_ready (SynthResult result);
   gboolean stream_step ();
   void finish_reply ();
@@ -105,6 +116,7 @@ private:
   bool barge_in_ = true;                 /* activityHandling != NO_INTERRUPTION */
   bool turn_includes_all_input_ = false; /* turnCoverage */
   std::shared_ptr<Conversation> conversation_;
+  ModelPolicy model_;  /* the setup's model and what it allows */
 
   /* input state */
   std::unique_ptr<VoiceActivityDetector> vad_;
@@ -112,6 +124,7 @@ private:
   bool speech_in_turn_ = false;
   int64_t turn_audio_ms_ = 0;
   int64_t pending_audio_ms_ = 0;  /* audio before speech, counted with TURN_INCLUDES_ALL_INPUT */
+  int64_t speech_start_ms_ = -1;  /* stream time the current speech began */
   guint64 video_frames_ = 0;
   TurnAudio turn_audio_;  /* with pocketsphinx: the current turn's audio and its lead-in */
   std::deque<UserTurn> pending_turns_;  /* turns that ended while a reply was still running */
@@ -127,6 +140,7 @@ private:
   gint64 tool_call_sent_us_ = 0;  /* when the pending toolCall left, for --strict-tool-audio */
   SynthResult speech_;
   std::string reply_text_;
+  std::string answer_after_filler_;  /* extended thinking: said once the filler is out */
   size_t next_sample_ = 0;
   size_t next_word_ = 0;
   bool mid_fault_done_ = false;
@@ -142,5 +156,7 @@ private:
 /* Reads a client message field by its camelCase name or its snake_case form. */
 JsonNode *client_member (JsonObject *object, const char *camel_name);
 JsonObject *client_object (JsonObject *object, const char *camel_name);
+/* The string at that field, or "" when it is absent or not a string. */
+std::string client_string (JsonObject *object, const char *camel_name);
 
 }  // namespace gemlive::server

@@ -18,6 +18,27 @@ namespace {
 constexpr size_t kChunkSamples = kReplyRate * 80 / 1000;  /* 80 ms per audio message */
 constexpr int kFastChunksPerStep = 8;  /* --fast: yield to other sessions every 8 chunks */
 constexpr const char *kServerSignature = "This is the local Gemini Live test server answering.";
+/* What extended thinking says while it thinks, before the answer. */
+constexpr const char *kThinkingFiller = "Let me think about that for a moment.";
+/* The source language of what the server hears (pocketsphinx en-us, or a script). */
+constexpr const char *kHeardLanguage = "en-US";
+
+/* The local server cannot translate: it says the heard text under a heading
+ * in the target language, so the two transcripts differ the way a real
+ * translation's do and a test can tell which is which. */
+std::string
+local_translation (const std::string &text, const std::string &language)
+{
+  static const std::pair<const char *, const char *> headings[] = {
+    {"de", "Übersetzung: "}, {"fr", "Traduction : "}, {"es", "Traducción: "},
+    {"it", "Traduzione: "}, {"pt", "Tradução: "}, {"nl", "Vertaling: "},
+  };
+  const std::string base = language.substr (0, language.find ('-'));
+  for (const auto &[code, heading] : headings)
+    if (base == code)
+      return heading + text;
+  return "[" + language + "] " + text;
+}
 
 int64_t
 samples_to_ms (size_t samples)
@@ -99,8 +120,25 @@ void
 ServerSession::reply_to_transcript ()
 {
   conversation_->history.push_back ("user: " + heard_);
-  if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ())
-    send (msg_input_transcription (heard_));
+  if (model_.is (ModelKind::TRANSCRIPTION)) {
+    finish_transcription_turn ();
+    return;
+  }
+  if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ()
+      && server_.config ().scenario.interim_transcription) {
+    /* What a newer server shows while the user speaks: the words so far. */
+    for (size_t end = heard_.find (' '); ; end = heard_.find (' ', end + 1)) {
+      send (msg_transcription ("interimInputTranscription",
+          TranscriptSpec {heard_.substr (0, end), "", -1, -1}));
+      if (end == std::string::npos)
+        break;
+    }
+  }
+  if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ()) {
+    /* A translation's input transcript names its (source) language. */
+    const char *language = model_.is (ModelKind::TRANSLATION) ? kHeardLanguage : "";
+    send (msg_transcription ("inputTranscription", TranscriptSpec {heard_, language, -1, -1}));
+  }
 
   if (turn_.stall_ms > 0) {
     stall_timer_ = g_timeout_add (static_cast<guint> (turn_.stall_ms),
@@ -119,6 +157,10 @@ ServerSession::reply_to_transcript ()
 void
 ServerSession::continue_after_stall ()
 {
+  /* includeThoughts: the model's thought comes before anything it says. */
+  if (model_.include_thoughts)
+    send (msg_thought ("The user asked: " + (heard_.empty () ? user_turn_.text : heard_)
+        + ". I should answer briefly."));
   if (!turn_.tool_calls.empty ()) {
     send_tool_calls ();
     return;
@@ -126,6 +168,10 @@ ServerSession::continue_after_stall ()
   std::string text;
   if (turn_.reply) {
     text = *turn_.reply;
+  } else if (model_.is (ModelKind::TRANSLATION)) {
+    const std::string &said = user_turn_.source == UserTurn::Source::TEXT ? user_turn_.text : heard_;
+    text = local_translation (said.empty () ? server_.config ().scenario.default_reply : said,
+        model_.translate_to);
   } else if (user_turn_.source == UserTurn::Source::TEXT && !user_turn_.text.empty ()) {
     text = "You said: " + user_turn_.text + ". " + kServerSignature;
   } else if (!heard_.empty ()) {
@@ -133,7 +179,36 @@ ServerSession::continue_after_stall ()
   } else {
     text = server_.config ().scenario.default_reply;
   }
-  speak (text);
+  speak_answer (text);
+}
+
+void
+ServerSession::speak_answer (const std::string &text)
+{
+  if (!model_.turn_ends_at_idle ()) {
+    speak (text);
+    return;
+  }
+  answer_after_filler_ = text;
+  speak (kThinkingFiller);
+}
+
+void
+ServerSession::finish_transcription_turn ()
+{
+  /* Streaming speech-to-text: the transcript with where it lies in the
+   * input, then the turn's end; no speech. */
+  if (!heard_.empty ())
+    send (msg_transcription ("inputTranscription",
+        TranscriptSpec {heard_, "", user_turn_.start_ms, user_turn_.end_ms}));
+  send (msg_turn_complete ());
+  UsageCounts usage;
+  usage.prompt_audio_tokens = audio_tokens_for_ms (user_turn_.audio_ms);
+  send (msg_usage (usage));
+  conversation_->turns_done++;
+  reply_state_ = ReplyState::IDLE;
+  send_resumption_update ();
+  start_next_pending_turn ();
 }
 
 void
@@ -144,7 +219,8 @@ ServerSession::send_tool_calls ()
   for (const auto &scripted : turn_.tool_calls) {
     calls.push_back (scripted.call);
     pending_tool_ids_.insert (scripted.call.id);
-    blocking_tool_pending_ = blocking_tool_pending_ || !scripted.non_blocking;
+    blocking_tool_pending_ = blocking_tool_pending_
+        || model_.call_blocks (scripted.call.name, scripted.non_blocking);
   }
   send (msg_tool_call (calls));
   tool_call_sent_us_ = g_get_monotonic_time ();
@@ -165,8 +241,8 @@ ServerSession::send_tool_calls ()
         },
         this);
   } else if (!blocking_tool_pending_) {
-    /* NON_BLOCKING calls: the model goes on talking while the tool runs. */
-    speak (turn_.reply.value_or (server_.config ().scenario.default_reply));
+    /* NON_BLOCKING calls (3.8's default): the model goes on talking while the tool runs. */
+    speak_answer (turn_.reply.value_or (server_.config ().scenario.default_reply));
   }
 }
 
@@ -207,7 +283,7 @@ ServerSession::on_speech_ready (SynthResult result)
     /* Without audio the reply still arrives as its transcription. */
     server_.log ("%s: %s", tag_.c_str (), result.error.c_str ());
     if (output_transcription_)
-      send (msg_output_transcription (reply_text_));
+      send_output_transcript (reply_text_);
     finish_reply ();
     return;
   }
@@ -252,7 +328,7 @@ ServerSession::stream_step ()
         static_cast<size_t> (speech_.words[next_word_].start_sample) < end)
       fragment += speech_.words[next_word_++].text;
     if (output_transcription_ && !fragment.empty ())
-      send (msg_output_transcription (fragment));
+      send_output_transcript (fragment);
     next_sample_ = end;
 
     if (turn_.fault.mid_reply && !mid_fault_done_ && next_sample_ * 2 >= total) {
@@ -273,14 +349,35 @@ ServerSession::stream_step ()
 }
 
 void
+ServerSession::send_output_transcript (const std::string &text)
+{
+  /* A translation's output transcript is in the target language. */
+  const std::string language = model_.is (ModelKind::TRANSLATION) ? model_.translate_to : "";
+  send (msg_transcription ("outputTranscription", TranscriptSpec {text, language, -1, -1}));
+}
+
+void
+ServerSession::send_rest_of_transcript ()
+{
+  std::string rest;
+  while (next_word_ < speech_.words.size ())
+    rest += speech_.words[next_word_++].text;
+  if (output_transcription_ && !rest.empty ())
+    send_output_transcript (rest);
+}
+
+void
 ServerSession::finish_reply ()
 {
-  if (output_transcription_) {
-    std::string rest;
-    while (next_word_ < speech_.words.size ())
-      rest += speech_.words[next_word_++].text;
-    if (!rest.empty ())
-      send (msg_output_transcription (rest));
+  send_rest_of_transcript ();
+  if (!answer_after_filler_.empty ()) {
+    /* The filler is out; the answer follows in the same interaction. */
+    send (msg_turn_complete ("IN_PROGRESS"));
+    conversation_->history.push_back ("model (thinking aloud): " + reply_text_);
+    std::string answer = std::move (answer_after_filler_);
+    answer_after_filler_.clear ();
+    speak (answer);
+    return;
   }
   /* The service reports the pages it fetched and cites its search results
    * once the answer is generated. */
@@ -289,7 +386,7 @@ ServerSession::finish_reply ()
   if (turn_.grounding)
     send (msg_grounding (*turn_.grounding));
   send (msg_generation_complete ());
-  send (msg_turn_complete ());
+  send (model_.turn_ends_at_idle () ? msg_turn_complete ("IDLE") : msg_turn_complete ());
   /* The model has said its piece and now waits for the user. */
   if (turn_.waiting_for_input)
     send (msg_waiting_for_input ());
@@ -320,6 +417,7 @@ ServerSession::interrupt_reply ()
     pending_tool_ids_.clear ();
   }
   blocking_tool_pending_ = false;
+  answer_after_filler_.clear ();
   const bool was_replying = reply_state_ != ReplyState::IDLE;
   send (msg_interrupted ());
   if (was_replying) {

@@ -28,16 +28,23 @@ struct Capture {
   std::vector<std::pair<int, int>> word_events;  /* (0-based char position, audio ms) */
 };
 
+/* The utterance being synthesized. Only the worker thread calls espeak-ng, so
+ * one pointer owned by that thread finds it. The events cannot: espeak-ng
+ * hands over many blocks whose event list holds nothing but the terminator,
+ * and those blocks carry audio too (dropping them chopped every reply). */
+thread_local Capture *current_capture = nullptr;
+
 int
 on_synth (short *wav, int numsamples, espeak_EVENT *events)
 {
-  Capture *capture = nullptr;
-  for (espeak_EVENT *e = events; e->type != espeakEVENT_LIST_TERMINATED; e++) {
-    capture = static_cast<Capture *> (e->user_data);
-    if (e->type == espeakEVENT_WORD && capture != nullptr)
+  Capture *capture = current_capture;
+  if (capture == nullptr)
+    return 0;
+  for (espeak_EVENT *e = events; e != nullptr && e->type != espeakEVENT_LIST_TERMINATED; e++) {
+    if (e->type == espeakEVENT_WORD)
       capture->word_events.emplace_back (e->text_position - 1, e->audio_position);
   }
-  if (capture != nullptr && wav != nullptr && numsamples > 0)
+  if (wav != nullptr && numsamples > 0)
     capture->pcm.insert (capture->pcm.end (), wav, wav + numsamples);
   return 0;
 }
@@ -159,8 +166,10 @@ SpeechSynth::run (const std::string &text)
     return result;
   }
   Capture capture;
+  current_capture = &capture;
   espeak_ERROR status = espeak_Synth (text.c_str (), text.size () + 1, 0, POS_CHARACTER, 0,
-      espeakCHARS_UTF8, nullptr, &capture);
+      espeakCHARS_UTF8, nullptr, nullptr);
+  current_capture = nullptr;
   if (status != EE_OK) {
     result.error = "espeak-ng failed to synthesize the reply (error " + std::to_string (status) + ")";
     return result;

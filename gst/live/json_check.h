@@ -13,6 +13,7 @@
 #pragma once
 
 #include "live/json_build.h"
+#include "live/json_guard.h"
 
 #include <json-glib/json-glib.h>
 
@@ -30,6 +31,12 @@ struct ShapeError : std::runtime_error {
 inline JsonNodePtr
 parse (const std::string &text, std::string &error)
 {
+  /* The application's JSON too: json-glib recurses once per level, and a
+   * deeply nested tools value would overflow the stack of whichever thread
+   * sets it. */
+  error = json_guard_problem (text.data (), text.size ());
+  if (!error.empty ())
+    return nullptr;
   GObjectPtr<JsonParser> parser (json_parser_new ());
   GError *gerror = nullptr;
   if (!json_parser_load_from_data (parser.get (), text.c_str (), (gssize) text.size (),

@@ -217,6 +217,28 @@ LiveSession::Core::setup_completed ()
   listener.on_resumed (notice);
 }
 
+/* One warning when dropping starts (the application hears it while the
+ * connection is still stuck), and one log line with the total once frames
+ * flow again. */
+void
+LiveSession::Core::report_drops (bool flowing)
+{
+  const guint64 dropped_now = dropped.load ();
+  if (dropped_now != dropped_reported && !dropping) {
+    dropping = true;
+    log (LogLevel::WARNING, "dropping the oldest client frames: more than "
+        + std::to_string (options.max_pending_frames) + " frames or "
+        + std::to_string (options.max_pending_bytes / (1024 * 1024))
+        + " MiB are waiting for the connection");
+    listener.on_input_dropped (dropped_now - dropped_reported, options.max_pending_frames);
+  } else if (dropping && flowing) {
+    dropping = false;
+    log (LogLevel::WARNING, "dropped " + std::to_string (dropped_now - dropped_reported)
+        + " oldest client frames in all while the connection took nothing");
+    dropped_reported = dropped_now;
+  }
+}
+
 void
 LiveSession::Core::flush_outbox ()
 {
@@ -226,21 +248,14 @@ LiveSession::Core::flush_outbox ()
   std::deque<std::string> &batch = sending;
   {
     std::lock_guard<std::mutex> guard (lock);
-    if (!ready || !can_send)
-      return;  /* kept (bounded) for the next connection, or for on_writable */
-    batch.swap (outbox);
-    outbox_bytes = 0;
+    if (ready && can_send) {
+      batch.swap (outbox);
+      outbox_bytes = 0;
+    }
   }
-  /* One warning per episode of drops, once frames flow again. */
-  guint64 dropped_now = dropped.load ();
-  if (dropped_now != dropped_reported) {
-    log (LogLevel::WARNING, "dropped " + std::to_string (dropped_now - dropped_reported)
-        + " oldest client frames: more than " + std::to_string (options.max_pending_frames)
-        + " frames or " + std::to_string (options.max_pending_bytes / (1024 * 1024))
-        + " MiB were waiting for the connection");
-    listener.on_input_dropped (dropped_now - dropped_reported, options.max_pending_frames);
-    dropped_reported = dropped_now;
-  }
+  report_drops (!batch.empty ());
+  if (batch.empty ())
+    return;  /* kept (bounded) for the next connection, or for on_writable */
   size_t sent = 0;
   while (sent < batch.size () && conn->send_text (batch[sent]))
     sent++;
@@ -355,16 +370,19 @@ LiveSession::send (std::string frame)
   if (!core_->accepting)
     return;
   auto &outbox = core_->outbox;
+  bool dropped = false;
   while (!outbox.empty () && (outbox.size () >= core_->options.max_pending_frames
              || core_->outbox_bytes + frame.size () > core_->options.max_pending_bytes)) {
     core_->outbox_bytes -= outbox.front ().size ();
     outbox.pop_front ();
     core_->dropped++;
+    dropped = true;
   }
   core_->outbox_bytes += frame.size ();
   outbox.push_back (std::move (frame));
-  /* Under the lock so shutdown () cannot destroy the alarm meanwhile. */
-  if (core_->ready)
+  /* Under the lock so shutdown () cannot destroy the alarm meanwhile. A
+   * drop wakes the thread too, to say so. */
+  if (core_->ready || dropped)
     core_->wake->fire_now ();
 }
 

@@ -39,6 +39,7 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   std::unique_ptr<WebSocketConnection> conn;
   std::string host_port;
   guint64 dropped_reported = 0;
+  bool dropping = false;        /* a drop episode is under way */
   std::deque<std::string> sending;  /* flush_outbox's batch, kept for reuse */
   std::unique_ptr<Alarm> wake;
   std::unique_ptr<Alarm> retry_alarm;    /* opens the next connection */
@@ -90,6 +91,7 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   void close_for_resumption (unsigned delay_ms);
   bool connection_was_stable () const;
   void flush_outbox ();
+  void report_drops (bool flowing);
   void end (SessionEnd info);
   void release_connection (std::function<void ()> on_closed = nullptr);
   void shutdown ();

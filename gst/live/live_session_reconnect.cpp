@@ -39,7 +39,9 @@ LiveSession::Core::resume_planned (const std::string &why)
   notice.reason = why;
   notice.planned = true;
   notice.with_handle = !handle.empty ();
-  if (!connection_was_stable ()) {
+  if (connection_was_stable ()) {
+    attempts = 0;
+  } else {
     SessionEnd info;
     info.kind = SessionEnd::Kind::CLOSED;
     info.close_code = 1001;

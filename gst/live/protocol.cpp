@@ -13,6 +13,7 @@
 #include "live/json_guard.h"
 #include "live/peer_text.h"
 #include "live/protocol_decode.h"
+#include "live/protocol_json_fields.h"
 #include "live/protocol_setup_parts.h"  /* decode_grounding_metadata, decode_url_context_metadata */
 
 #include <json-glib/json-glib.h>
@@ -24,172 +25,11 @@
 
 namespace gemlive {
 
+using namespace decode_internal;
+
 namespace {
 
 /* ---------------------------------------------------------------- decoding */
-
-/* Thrown inside the decoder for a frame that breaks the schema; becomes
- * DecodeResult::error. The text names the JSON path. */
-struct DecodeError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-/* The service accepts snake_case names and a local server may send them:
- * compare every key in its camelCase form. */
-std::string
-camel_case (const char *key)
-{
-  std::string out;
-  out.reserve (strlen (key));
-  bool upper_next = false;
-  for (const char *p = key; *p; p++) {
-    if (*p == '_' && !out.empty ()) {
-      upper_next = true;
-      continue;
-    }
-    out += upper_next ? g_ascii_toupper (*p) : *p;
-    upper_next = false;
-  }
-  return out;
-}
-
-/* Where a value sits in the frame ("serverContent.modelTurn.parts[2]"): a
- * chain of links in the callers' stack frames, spelled out only when an
- * error or an unknown field is reported, never for a frame that decodes
- * cleanly. A link points at its parent, so every parent must be a named
- * variable (or ROOT_PATH), never a temporary. */
-class JsonPath {
-public:
-  constexpr JsonPath () = default;
-  JsonPath member (std::string_view name) const { return JsonPath (this, name, 0, false); }
-  JsonPath element (guint index) const { return JsonPath (this, {}, index, true); }
-
-  std::string str () const
-  {
-    if (!parent_)
-      return "";
-    std::string out = parent_->str ();
-    if (is_index_)
-      return out + "[" + std::to_string (index_) + "]";
-    return out.empty () ? std::string (name_) : out + "." + std::string (name_);
-  }
-
-private:
-  JsonPath (const JsonPath *parent, std::string_view name, guint index, bool is_index)
-      : parent_ (parent), name_ (name), index_ (index), is_index_ (is_index) {}
-
-  const JsonPath *parent_ = nullptr;
-  std::string_view name_;
-  guint index_ = 0;
-  bool is_index_ = false;
-};
-
-constexpr JsonPath ROOT_PATH;
-
-/* The members of one JSON object, keyed by their camelCase name. */
-class Fields {
-public:
-  Fields (JsonNode *node, JsonPath path) : path_ (path)
-  {
-    if (!JSON_NODE_HOLDS_OBJECT (node))
-      throw DecodeError (path.str () + " must be an object, not " + json_check::kind_of (node));
-    JsonObject *object = json_node_get_object (node);
-    members_.reserve (json_object_get_size (object));
-    JsonObjectIter iter;
-    const gchar *name;
-    JsonNode *member;
-    json_object_iter_init (&iter, object);
-    while (json_object_iter_next (&iter, &name, &member))
-      members_.emplace_back (camel_case_name (name), member);
-  }
-  Fields (const Fields &) = delete;
-  Fields &operator= (const Fields &) = delete;
-
-  /* Keys point into the parsed tree (or converted_); valid while both live. */
-  const std::vector<std::pair<std::string_view, JsonNode *>> &all () const { return members_; }
-  const JsonPath &path () const { return path_; }
-  std::string path_of (std::string_view name) const { return path_.member (name).str (); }
-
-  JsonNode *get (const char *name) const
-  {
-    for (const auto &[key, node] : members_)
-      if (key == name && !JSON_NODE_HOLDS_NULL (node))
-        return node;
-    return nullptr;
-  }
-
-  std::optional<std::string> string (const char *name) const
-  {
-    JsonNode *node = get (name);
-    if (!node)
-      return std::nullopt;
-    if (json_node_get_value_type (node) != G_TYPE_STRING || !JSON_NODE_HOLDS_VALUE (node))
-      throw DecodeError (path_of (name) + " must be a string, not " + json_check::kind_of (node));
-    return std::string (json_node_get_string (node));
-  }
-
-  bool boolean (const char *name) const
-  {
-    JsonNode *node = get (name);
-    if (!node)
-      return false;
-    if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-      throw DecodeError (path_of (name) + " must be a boolean, not " + json_check::kind_of (node));
-    return json_node_get_boolean (node);
-  }
-
-  JsonArray *array (const char *name) const
-  {
-    JsonNode *node = get (name);
-    if (!node)
-      return nullptr;
-    if (!JSON_NODE_HOLDS_ARRAY (node))
-      throw DecodeError (path_of (name) + " must be an array, not " + json_check::kind_of (node));
-    return json_node_get_array (node);
-  }
-
-private:
-  /* camelCase names pass through without a copy; only snake_case ones are
-   * converted (and kept here so the view stays valid). */
-  std::string_view camel_case_name (const gchar *name)
-  {
-    if (!strchr (name, '_'))
-      return name;
-    converted_.push_front (camel_case (name));
-    return converted_.front ();
-  }
-
-  JsonPath path_;
-  std::forward_list<std::string> converted_;
-  std::vector<std::pair<std::string_view, JsonNode *>> members_;
-};
-
-bool
-is_one_of (std::string_view key, std::initializer_list<const char *> names)
-{
-  for (const char *n : names)
-    if (key == n)
-      return true;
-  return false;
-}
-
-/* proto3 JSON int64: a JSON integer or a decimal string. */
-std::optional<int64_t>
-read_int64 (JsonNode *node)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return std::nullopt;
-  GType type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (type == G_TYPE_STRING) {
-    gint64 value;
-    if (g_ascii_string_to_signed (json_node_get_string (node), 10, G_MININT64, G_MAXINT64,
-            &value, nullptr))
-      return value;
-  }
-  return std::nullopt;
-}
 
 void
 decode_inline_data (JsonNode *node, const JsonPath &path, ServerMessage &msg)
@@ -240,8 +80,8 @@ decode_model_turn (JsonNode *node, const JsonPath &path, ServerMessage &msg)
         decode_inline_data (value, part_path.member (key), msg);
       } else if (key == "text") {
         std::optional<std::string> text = part.string ("text");
-        if (text && !thought)
-          msg.texts.push_back (*text);
+        if (text)
+          (thought ? msg.thoughts : msg.texts).push_back (*text);
       } else if (!is_one_of (key, {"thought", "thoughtSignature"})) {
         msg.unknown_fields.push_back (part.path_of (key));
       }
@@ -249,11 +89,56 @@ decode_model_turn (JsonNode *node, const JsonPath &path, ServerMessage &msg)
   }
 }
 
-std::optional<std::string>
-transcription_text (JsonNode *node, const JsonPath &path)
+/* A Duration member ("1.5s"), or nullopt when absent. */
+std::optional<int64_t>
+duration_member (const Fields &fields, const char *name)
 {
-  Fields transcription (node, path);
-  return transcription.string ("text").value_or ("");
+  std::optional<std::string> text = fields.string (name);
+  if (!text)
+    return std::nullopt;
+  std::optional<int64_t> ms = parse_duration_ms (*text);
+  if (!ms)
+    throw DecodeError (fields.path_of (name) + " \"" + *text + "\" is not a Duration like \"1.5s\"");
+  return ms;
+}
+
+Transcription
+decode_transcription (JsonNode *node, const JsonPath &path, ServerMessage &msg)
+{
+  Fields fields (node, path);
+  Transcription t;
+  for (const auto &[key, value] : fields.all ()) {
+    if (key == "text")
+      t.text = fields.string ("text").value_or ("");
+    else if (key == "finished")
+      t.info.finished = fields.boolean ("finished");
+    else if (key == "languageCode")
+      t.info.language_code = fields.string ("languageCode").value_or ("");
+    else if (key == "startOffset")
+      t.info.start_offset_ms = duration_member (fields, "startOffset");
+    else if (key == "endOffset")
+      t.info.end_offset_ms = duration_member (fields, "endOffset");
+    else if (!JSON_NODE_HOLDS_NULL (value))
+      msg.unknown_fields.push_back (fields.path_of (key));  /* speakerLabel, words, … */
+  }
+  return t;
+}
+
+void
+decode_interaction_status (const Fields &content, ServerMessage &msg)
+{
+  std::string status = content.string ("interactionStatus").value_or ("");
+  if (status == "IDLE" || status == "REQUIRES_ACTION")
+    msg.interaction_status = InteractionStatus::IDLE;
+  else if (status == "IN_PROGRESS")
+    msg.interaction_status = InteractionStatus::IN_PROGRESS;
+  else if (status == "WAITING_FOR_INPUT")
+    msg.interaction_status = InteractionStatus::WAITING_FOR_INPUT;
+  else {
+    msg.interaction_status = InteractionStatus::UNSPECIFIED;
+    if (status != "INTERACTION_STATUS_UNSPECIFIED")
+      msg.unknown_fields.push_back (content.path_of ("interactionStatus") + "(" + status + ")");
+  }
 }
 
 void
@@ -267,10 +152,18 @@ decode_server_content (JsonNode *node, ServerMessage &msg)
     JsonPath path = content_path.member (key);
     if (key == "modelTurn")
       decode_model_turn (value, path, msg);
-    else if (key == "inputTranscription")
-      msg.input_transcription = transcription_text (value, path);
-    else if (key == "outputTranscription")
-      msg.output_transcription = transcription_text (value, path);
+    else if (key == "inputTranscription") {
+      Transcription t = decode_transcription (value, path, msg);
+      msg.input_transcription = std::move (t.text);
+      msg.input_transcription_info = std::move (t.info);
+    } else if (key == "outputTranscription") {
+      Transcription t = decode_transcription (value, path, msg);
+      msg.output_transcription = std::move (t.text);
+      msg.output_transcription_info = std::move (t.info);
+    } else if (key == "interimInputTranscription")
+      msg.interim_input_transcription = decode_transcription (value, path, msg);
+    else if (key == "interactionStatus")
+      decode_interaction_status (content, msg);
     else if (key == "generationComplete")
       msg.generation_complete = content.boolean ("generationComplete");
     else if (key == "turnComplete")
@@ -358,7 +251,43 @@ decode_resumption_update (JsonNode *node, ServerMessage &msg)
   ResumptionUpdate result;
   result.new_handle = update.string ("newHandle").value_or ("");
   result.resumable = update.boolean ("resumable");
+  if (JsonNode *index = update.get ("lastConsumedClientMessageIndex")) {
+    result.last_consumed_client_message_index = read_int64 (index);
+    if (!result.last_consumed_client_message_index)
+      throw DecodeError (update.path_of ("lastConsumedClientMessageIndex")
+          + " must be an integer");
+  }
   msg.resumption_update = result;
+}
+
+void
+decode_setup_complete (JsonNode *node, ServerMessage &msg)
+{
+  Fields setup (node, ROOT_PATH.member ("setupComplete"));
+  msg.setup_complete = true;
+  for (const auto &[key, value] : setup.all ()) {
+    if (key == "sessionId")
+      msg.session_id = setup.string ("sessionId").value_or ("");
+    else if (!JSON_NODE_HOLDS_NULL (value))
+      msg.unknown_fields.push_back (setup.path_of (key));  /* voiceConsentSignature, … */
+  }
+}
+
+/* voiceActivity {voiceActivityType, audioOffset}; the Vertex wire names the
+ * type `type`. */
+void
+decode_voice_activity (JsonNode *node, ServerMessage &msg)
+{
+  Fields activity (node, ROOT_PATH.member ("voiceActivity"));
+  VoiceActivity result;
+  result.wire_type = activity.string ("voiceActivityType")
+                         .value_or (activity.string ("type").value_or (""));
+  if (result.wire_type == "ACTIVITY_START")
+    result.kind = VoiceActivity::Kind::START;
+  else if (result.wire_type == "ACTIVITY_END")
+    result.kind = VoiceActivity::Kind::END;
+  result.audio_offset_ms = duration_member (activity, "audioOffset");
+  msg.voice_activity = std::move (result);
 }
 
 /* Vertex says "candidates" where the Gemini API says "response"; one name
@@ -380,6 +309,11 @@ decode_usage (JsonNode *node, ServerMessage &msg)
   Fields usage (node, usage_path);
   UsageMetadata result;
   for (const auto &[key, value] : usage.all ()) {
+    if (key == "serviceTier" && JSON_NODE_HOLDS_VALUE (value)
+        && json_node_get_value_type (value) == G_TYPE_STRING) {
+      result.service_tier = json_node_get_string (value);
+      continue;
+    }
     /* Names become bus-message field names: only plain identifiers do
      * (a key holding "=", "," or an escape would garble the serialised
      * structure an application parses or logs). */
@@ -424,8 +358,9 @@ decode_root (JsonNode *root)
     if (JSON_NODE_HOLDS_NULL (value))
       continue;
     if (key == "setupComplete") {
-      Fields check (value, ROOT_PATH.member (key));
-      msg.setup_complete = true;
+      decode_setup_complete (value, msg);
+    } else if (key == "voiceActivity") {
+      decode_voice_activity (value, msg);
     } else if (key == "serverContent") {
       decode_server_content (value, msg);
     } else if (key == "toolCall") {

@@ -12,11 +12,27 @@
 
 namespace gemlive {
 
+void
+add_text_content (JsonBuilder *b, const char *name, const std::string &text)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "parts");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text.c_str ());
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 std::string
 encode_setup (const SetupConfig &config)
 {
   GObjectPtr<JsonBuilder> owner (json_builder_new ());
   JsonBuilder *b = owner.get ();
+  const ModelRules *rules = find_model_rules (config.model);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "setup");
   json_builder_begin_object (b);
@@ -28,7 +44,8 @@ encode_setup (const SetupConfig &config)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "responseModalities");
   json_builder_begin_array (b);
-  json_builder_add_string_value (b, "AUDIO");
+  /* A transcribe model answers in text; an unknown model gets the default. */
+  json_builder_add_string_value (b, rules ? rules->response_modality : "AUDIO");
   json_builder_end_array (b);
   add_double_if_set (b, "temperature", config.temperature);
   if (!config.voice.empty () || !config.language_code.empty ()) {
@@ -47,21 +64,12 @@ encode_setup (const SetupConfig &config)
     add_string_if_set (b, "languageCode", config.language_code);
     json_builder_end_object (b);
   }
-  encode_generation_extras (b, config);  /* protocol_input.cpp */
+  encode_generation_extras (b, config, rules);  /* protocol_input.cpp */
+  encode_translation_config (b, config);  /* protocol_speech.cpp */
   json_builder_end_object (b);  /* generationConfig */
 
-  if (!config.system_instruction.empty ()) {
-    json_builder_set_member_name (b, "systemInstruction");
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "parts");
-    json_builder_begin_array (b);
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "text");
-    json_builder_add_string_value (b, config.system_instruction.c_str ());
-    json_builder_end_object (b);
-    json_builder_end_array (b);
-    json_builder_end_object (b);
-  }
+  if (!config.system_instruction.empty ())
+    add_text_content (b, "systemInstruction", config.system_instruction);
 
   /* Always asked for: without it a dropped connection loses the conversation. */
   json_builder_set_member_name (b, "sessionResumption");
@@ -70,16 +78,42 @@ encode_setup (const SetupConfig &config)
   json_builder_end_object (b);
   encode_compression_setup (b, config);  /* protocol_resilience.cpp */
 
-  if (config.input_transcription)
-    add_empty_object (b, "inputAudioTranscription");
-  if (config.output_transcription)
-    add_empty_object (b, "outputAudioTranscription");
-  encode_turn_setup_parts (b, config);  /* protocol_input.cpp */
+  encode_transcription_setup (b, config, rules);  /* protocol_speech.cpp */
+  encode_turn_setup_parts (b, config, rules);  /* protocol_input.cpp */
   encode_setup_tools (b, config);  /* protocol_tools.cpp */
 
   json_builder_end_object (b);  /* setup */
   json_builder_end_object (b);
   return builder_to_json (b);
+}
+
+bool
+encode_context_update (const ContextUpdate &update, std::string &frame, std::string &error)
+{
+  ToolDeclarations declared;
+  if (update.tools_json && !update.tools_json->empty ()
+      && !parse_tools_json (*update.tools_json, declared, error))
+    return false;
+  GObjectPtr<JsonBuilder> owner (json_builder_new ());
+  JsonBuilder *b = owner.get ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "contextUpdate");
+  json_builder_begin_object (b);
+  if (update.system_instruction)
+    add_text_content (b, "systemInstruction", *update.system_instruction);
+  if (update.tools_json) {
+    /* The list is wrapped so that an empty one (clear the tools) differs
+     * from no update on the wire. */
+    json_builder_set_member_name (b, "tools");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "tools");
+    json_builder_add_value (b, tools_array_node (declared, false, false));
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  frame = builder_to_json (b);
+  return true;
 }
 
 std::string

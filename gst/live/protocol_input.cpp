@@ -6,7 +6,8 @@
  * ordered turns), manual activity signals, and the setup pieces for turn
  * control and generation settings. Every setting is optional: what the user
  * did not set is not sent, because models differ in what they accept
- * (3.1 has no thinkingBudget, 3.8 no affective dialog).
+ * (3.1 has no thinkingBudget, 3.8 no affective dialog); where a model refuses
+ * a harmless form (model_catalog.h) it is left out.
  */
 #include "live/json_build.h"
 #include "live/protocol_setup_parts.h"
@@ -38,6 +39,19 @@ detection_is_set (const RealtimeInputSettings &r)
 }
 
 }  // namespace
+
+const char *
+thinking_level_wire_name (ThinkingLevel level)
+{
+  switch (level) {
+    case ThinkingLevel::MINIMAL: return "MINIMAL";
+    case ThinkingLevel::LOW: return "LOW";
+    case ThinkingLevel::MEDIUM: return "MEDIUM";
+    case ThinkingLevel::HIGH: return "HIGH";
+    case ThinkingLevel::UNSET: break;
+  }
+  return nullptr;
+}
 
 std::string
 encode_realtime_video (const uint8_t *image, size_t size, const std::string &mime_type)
@@ -109,16 +123,23 @@ encode_client_content (const std::vector<ContentTurn> &turns, bool turn_complete
 }
 
 void
-encode_generation_extras (JsonBuilder *b, const SetupConfig &config)
+encode_generation_extras (JsonBuilder *b, const SetupConfig &config, const ModelRules *rules)
 {
   add_int_if_set (b, "maxOutputTokens", config.max_output_tokens);
   add_double_if_set (b, "topP", config.top_p);
   add_int_if_set (b, "topK", config.top_k);
   add_string_if_set (b, "mediaResolution", config.media_resolution);
-  if (config.thinking_budget || config.include_thoughts) {
+  const char *level = thinking_level_wire_name (config.thinking_level);
+  /* gemini-3.8-live closes on any thinkingConfig, even {includeThoughts: false}. */
+  bool thinking_refused = rules && rules->thinking == ThinkingSupport::NONE;
+  if (!thinking_refused && (config.thinking_budget || config.include_thoughts || level)) {
     json_builder_set_member_name (b, "thinkingConfig");
     json_builder_begin_object (b);
     add_int_if_set (b, "thinkingBudget", config.thinking_budget);
+    if (level) {
+      json_builder_set_member_name (b, "thinkingLevel");
+      json_builder_add_string_value (b, level);
+    }
     add_bool_if_set (b, "includeThoughts", config.include_thoughts);
     json_builder_end_object (b);
   }
@@ -126,7 +147,7 @@ encode_generation_extras (JsonBuilder *b, const SetupConfig &config)
 }
 
 void
-encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config)
+encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config, const ModelRules *rules)
 {
   const RealtimeInputSettings &r = config.realtime_input;
   if (detection_is_set (r) || !r.activity_handling.empty () || !r.turn_coverage.empty ()) {
@@ -146,10 +167,22 @@ encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config)
     add_string_if_set (b, "turnCoverage", r.turn_coverage);
     json_builder_end_object (b);
   }
-  if (config.proactive_audio) {
+  std::optional<bool> proactive_audio = config.proactive_audio;
+  /* Always on there, and an explicit false is refused. */
+  if (rules && rules->proactive_audio == ProactiveAudio::ALWAYS_ON && proactive_audio
+      && !*proactive_audio)
+    proactive_audio.reset ();
+  if (proactive_audio || config.proactive_video) {
     json_builder_set_member_name (b, "proactivity");
     json_builder_begin_object (b);
-    add_bool_if_set (b, "proactiveAudio", config.proactive_audio);
+    add_bool_if_set (b, "proactiveAudio", proactive_audio);
+    add_bool_if_set (b, "proactiveVideo", config.proactive_video);
+    json_builder_end_object (b);
+  }
+  if (config.history_in_client_content) {
+    json_builder_set_member_name (b, "historyConfig");
+    json_builder_begin_object (b);
+    add_bool_if_set (b, "initialHistoryInClientContent", config.history_in_client_content);
     json_builder_end_object (b);
   }
 }

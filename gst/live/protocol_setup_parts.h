@@ -8,17 +8,40 @@
  */
 #pragma once
 
+#include "live/model_catalog.h"
 #include "live/protocol.h"
+#include "live/protocol_tools.h"
 
 #include <json-glib/json-glib.h>
 
 namespace gemlive {
 
 /* Generation settings (protocol_input.cpp): inside generationConfig: maxOutputTokens,
- * topP, topK, mediaResolution, thinkingConfig, enableAffectiveDialog. */
-void encode_generation_extras (JsonBuilder *b, const SetupConfig &config);
-/* Turn control (protocol_input.cpp): inside setup: realtimeInputConfig, proactivity. */
-void encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config);
+ * topP, topK, mediaResolution, thinkingConfig, enableAffectiveDialog.
+ * `rules` is the model's catalog entry, nullptr for an unknown model. */
+void encode_generation_extras (JsonBuilder *b, const SetupConfig &config,
+    const ModelRules *rules);
+/* Turn control (protocol_input.cpp): inside setup: realtimeInputConfig,
+ * proactivity, historyConfig. */
+void encode_turn_setup_parts (JsonBuilder *b, const SetupConfig &config,
+    const ModelRules *rules);
+
+/* Translation and transcription (protocol_speech.cpp): inside generationConfig:
+ * translationConfig. */
+void encode_translation_config (JsonBuilder *b, const SetupConfig &config);
+/* Inside setup: inputAudioTranscription / outputAudioTranscription with their
+ * hints, as asked for; no output transcription from a model that answers in
+ * text (there is no speech to transcribe). */
+void encode_transcription_setup (JsonBuilder *b, const SetupConfig &config,
+    const ModelRules *rules);
+
+/* systemInstruction: {parts: [{text}]} under `name`. */
+void add_text_content (JsonBuilder *b, const char *name, const std::string &text);
+/* A `tools` array: the declared tools (normalized_json of a valid `tools`,
+ * or none when empty) plus the built-in tools the booleans ask for, unless
+ * declared already. May be empty. protocol_tools.cpp. */
+JsonNode *tools_array_node (const ToolDeclarations &declared, bool google_search,
+    bool code_execution);
 
 /* Long sessions (protocol_resilience.cpp): inside setup: contextWindowCompression. */
 void encode_compression_setup (JsonBuilder *b, const SetupConfig &config);

@@ -183,40 +183,45 @@ tool_error_response_json (const std::string &message)
   return builder_to_json (b);
 }
 
-void
-encode_setup_tools (JsonBuilder *b, const SetupConfig &config)
+JsonNode *
+tools_array_node (const ToolDeclarations &declared, bool google_search, bool code_execution)
 {
   JsonArray *tools = json_array_new ();
-  ToolDeclarations declared;
-  std::string error;
-  if (!config.tools_json.empty ()) {
-    /* Validated when the property was set; checked again so the setup can
-     * never carry something the validator would refuse. */
-    if (parse_tools_json (config.tools_json, declared, error)) {
-      JsonNodePtr root = parse (declared.normalized_json, error);
-      JsonArray *given = json_node_get_array (root.get ());
-      for (guint i = 0; i < json_array_get_length (given); i++)
-        json_array_add_element (tools, json_node_copy (json_array_get_element (given, i)));
-    }
+  if (!declared.normalized_json.empty ()) {
+    std::string error;
+    JsonNodePtr root = parse (declared.normalized_json, error);
+    JsonArray *given = json_node_get_array (root.get ());
+    for (guint i = 0; i < json_array_get_length (given); i++)
+      json_array_add_element (tools, json_node_copy (json_array_get_element (given, i)));
   }
   auto add_builtin = [tools] (const char *name) {
     JsonObject *tool = json_object_new ();
     json_object_set_member (tool, name, empty_object_node ());
     json_array_add_object_element (tools, tool);
   };
-  if (config.google_search && !declared.google_search)
+  if (google_search && !declared.google_search)
     add_builtin ("googleSearch");
-  if (config.code_execution && !declared.code_execution)
+  if (code_execution && !declared.code_execution)
     add_builtin ("codeExecution");
-
-  if (json_array_get_length (tools) == 0) {
-    json_array_unref (tools);
-    return;
-  }
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (node, tools);
+  return node;
+}
+
+void
+encode_setup_tools (JsonBuilder *b, const SetupConfig &config)
+{
+  ToolDeclarations declared;
+  std::string error;
+  /* Validated when the property was set; checked again so the setup can
+   * never carry something the validator would refuse. */
+  if (!config.tools_json.empty () && !parse_tools_json (config.tools_json, declared, error))
+    declared = ToolDeclarations ();
+  JsonNodePtr node (tools_array_node (declared, config.google_search, config.code_execution));
+  if (json_array_get_length (json_node_get_array (node.get ())) == 0)
+    return;
   json_builder_set_member_name (b, "tools");
-  json_builder_add_value (b, node);
+  json_builder_add_value (b, node.release ());
 }
 
 bool

@@ -29,13 +29,18 @@ struct ToolDeclarations {
   std::string normalized_json;              /* compact JSON array, types upper-cased */
   std::set<std::string> function_names;
   std::set<std::string> non_blocking_functions;  /* behavior: NON_BLOCKING */
+  std::set<std::string> blocking_functions;      /* behavior: BLOCKING, written out */
   bool google_search = false;
   bool code_execution = false;
   bool url_context = false;
+  bool file_search = false;   /* fileSearch (Gemini API), passed through as written */
+  bool mcp_servers = false;   /* mcpServers (Gemini API), passed through as written */
 };
 
 /* Validates a JSON array of Tool objects (functionDeclarations, googleSearch,
- * codeExecution, urlContext) against the v1beta schema. Schema `type` and
+ * codeExecution, urlContext; fileSearch and mcpServers are newer than the
+ * published schema and only checked to be objects / an array of objects)
+ * against the v1beta schema. Schema `type` and
  * `behavior` values may be written in lower case; they are sent upper-case.
  * On failure returns false and `error` names the field, e.g.
  * "tools[0].functionDeclarations[1].parameters.properties.city.type: unknown

@@ -223,7 +223,7 @@ check_function (JsonNode *node, const std::string &path, ToolDeclarations &out)
   JsonObject *fn = object_at (node, path);
   if (!json_object_has_member (fn, "name"))
     throw ShapeError (path + ".name: missing (every function declaration needs a name)");
-  bool non_blocking = false;
+  bool non_blocking = false, blocking = false;
   for (const auto &[k, v] : members_of (fn)) {
     std::string at = path + "." + k;
     if (k == "name") {
@@ -245,7 +245,9 @@ check_function (JsonNode *node, const std::string &path, ToolDeclarations &out)
       std::string behavior = normalize_enum (fn, "behavior", v, at, written);
       if (behavior == "NON_BLOCKING")
         non_blocking = true;
-      else if (behavior != "BLOCKING" && behavior != "UNSPECIFIED")
+      else if (behavior == "BLOCKING")
+        blocking = true;
+      else if (behavior != "UNSPECIFIED")
         throw ShapeError (at + ": unknown behavior \"" + written
             + "\" (expected BLOCKING or NON_BLOCKING)");
     } else {
@@ -257,6 +259,8 @@ check_function (JsonNode *node, const std::string &path, ToolDeclarations &out)
     throw ShapeError (path + ": give either parameters or parametersJsonSchema, not both");
   if (non_blocking)
     out.non_blocking_functions.insert (json_object_get_string_member (fn, "name"));
+  if (blocking)
+    out.blocking_functions.insert (json_object_get_string_member (fn, "name"));
 }
 
 void
@@ -276,11 +280,11 @@ void
 check_tool (JsonNode *node, const std::string &path, ToolDeclarations &out)
 {
   static const std::vector<std::string> known = {"functionDeclarations", "googleSearch",
-      "codeExecution", "urlContext"};
+      "codeExecution", "urlContext", "fileSearch", "mcpServers"};
   JsonObject *tool = object_at (node, path);
   if (json_object_get_size (tool) == 0)
     throw ShapeError (path + ": empty Tool (give functionDeclarations, googleSearch, "
-        "codeExecution or urlContext)");
+        "codeExecution, urlContext, fileSearch or mcpServers)");
   for (const auto &[k, value] : members_of (tool)) {
     std::string at = path + "." + k;
     if (k == "functionDeclarations") {
@@ -301,6 +305,16 @@ check_tool (JsonNode *node, const std::string &path, ToolDeclarations &out)
     } else if (k == "urlContext") {
       check_empty_object (value, at);
       out.url_context = true;
+    } else if (k == "fileSearch") {
+      /* Newer than the published schema: its members (fileSearchStoreNames,
+       * …) pass through as written for the service to check. */
+      object_at (value, at);
+      out.file_search = true;
+    } else if (k == "mcpServers") {
+      JsonArray *servers = array_at (value, at);
+      for (guint i = 0; i < json_array_get_length (servers); i++)
+        object_at (json_array_get_element (servers, i), at + "[" + std::to_string (i) + "]");
+      out.mcp_servers = true;
     } else {
       unknown_field (path, k, known);
     }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "live/protocol.h"
+#include "live/model_catalog.h"
 #include "live/protocol_tools.h"
 
 #include <cstdint>
@@ -45,8 +46,24 @@ public:
   /* Names declared with behavior NON_BLOCKING; every other call is treated as
    * blocking (the safe side: the service closes sessions that stream audio
    * during an unanswered blocking call). */
-  void set_non_blocking_functions (std::set<std::string> names) { non_blocking_ = std::move (names); }
-  bool is_blocking (const std::string &name) const { return non_blocking_.count (name) == 0; }
+  void set_non_blocking_functions (std::set<std::string> names)
+  {
+    declared_ = ToolDeclarations ();
+    declared_.non_blocking_functions = std::move (names);
+    rules_ = nullptr;
+  }
+  /* The declarations and the session's model (nullptr: unknown): a call then
+   * blocks as call_is_blocking () says, so on gemini-3.8-live an undeclared
+   * call does not hold the microphone back. */
+  void set_call_behaviour (const ModelRules *rules, ToolDeclarations declared)
+  {
+    declared_ = std::move (declared);
+    rules_ = rules;
+  }
+  bool is_blocking (const std::string &name) const
+  {
+    return call_is_blocking (rules_, declared_, name);
+  }
 
   /* A call from a toolCall message. A repeated pending id replaces the old entry. */
   const PendingToolCall &add (const FunctionCall &call, int64_t deadline_us);
@@ -78,7 +95,8 @@ private:
    * the oldest are forgotten past this many. */
   static constexpr size_t MAX_CLOSED = 1024;
 
-  std::set<std::string> non_blocking_;
+  ToolDeclarations declared_;
+  const ModelRules *rules_ = nullptr;
   std::vector<PendingToolCall> pending_;       /* arrival order */
   std::map<std::string, Closed> closed_;
   std::deque<std::string> closed_order_;

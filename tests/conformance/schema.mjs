@@ -22,26 +22,124 @@ const MESSAGE_TYPES = {
   server: root.lookupType(`${PACKAGE}.BidiGenerateContentServerMessage`),
 };
 
-// Fields the official SDK sends that the published protos (4.1.0) do not
-// list yet. Accepted only here, by exact message and field, each with the
-// JSON shape the service documents. Remove an entry once the protos have it.
-const NOT_YET_PUBLISHED = {
-  // setup.proactivity {proactiveAudio}: proactive audio (2.5 native audio, 3.8)
-  [`${PACKAGE}.BidiGenerateContentSetup`]: {
-    proactivity: (value, path, ctx) => {
-      if (!expectObject(value, path, ctx))
-        return;
-      for (const [key, inner] of Object.entries(value)) {
-        if (key === 'proactiveAudio')
-          checkScalar('bool', inner, `${path}.${key}`, ctx);
-        else
-          ctx.fail(`${path}.${key}`, 'unknown field of proactivity');
-      }
-    },
+// Fields newer than the published protos (4.1.0): the service takes or sends
+// them and @google/genai's types have them. Accepted only here, by exact
+// message and field, each checked as the SDK types it and naming its source.
+// Remove an entry once the protos have it.
+const SDK = '@google/genai 2.32.0 dist/genai.d.ts';
+
+// Checkers for the shapes below; each is (value, path, ctx) => void.
+const scalar = (type) => (value, path, ctx) => checkScalar(type, value, path, ctx);
+const duration = (value, path, ctx) => WELL_KNOWN['google.protobuf.Duration'](value, path, ctx);
+const enumOf = (name, values) => (value, path, ctx) => {
+  if (typeof value !== 'string' || !values.includes(value))
+    ctx.fail(path, `${JSON.stringify(value)} is not a value of enum ${name} (one of ${values.join(', ')})`);
+};
+const repeated = (check) => Object.assign((value, path, ctx) => {
+  if (!Array.isArray(value))
+    return ctx.fail(path, `repeated field must be an array, got ${describe(value)}`);
+  value.forEach((inner, i) => check(inner, `${path}[${i}]`, ctx));
+}, { fields: check.fields });
+// A published message type, by its name in the package.
+const message = (name) => (value, path, ctx) =>
+  checkMessage(root.lookupType(`${PACKAGE}.${name}`), value, path, ctx);
+// An object the protos do not have: its fields as [check, source] pairs.
+// `fields` stays reachable from the checker so selftest.mjs can see every source.
+const object = (name, fields) => Object.assign((value, path, ctx) => {
+  if (!expectObject(value, path, ctx))
+    return;
+  for (const [key, inner] of Object.entries(value)) {
+    if (fields[key])
+      fields[key][0](inner, `${path}.${key}`, ctx);
+    else
+      ctx.fail(`${path}.${key}`, `unknown field of ${name}`);
+  }
+}, { fields });
+
+const TRANSCRIPTION_MODE = ['MODE_UNSPECIFIED', 'VERBATIM', 'SMART'];
+
+export const NOT_YET_PUBLISHED = {
+  [`${PACKAGE}.BidiGenerateContentClientMessage`]: {
+    contextUpdate: [object('LiveClientContextUpdate', {
+      systemInstruction: [message('Content'), `${SDK} LiveClientContextUpdate.systemInstruction`],
+      tools: [object('LiveClientContextUpdateTools', {
+        tools: [repeated(message('Tool')), `${SDK} LiveClientContextUpdateTools.tools`],
+      }), `${SDK} LiveClientContextUpdate.tools`],
+    }), `${SDK} LiveClientMessage.contextUpdate`],
   },
-  // setup.generationConfig.enableAffectiveDialog: bool (2.5 native audio)
+  [`${PACKAGE}.BidiGenerateContentSetup`]: {
+    proactivity: [object('proactivity', {
+      proactiveAudio: [scalar('bool'), `${SDK} ProactivityConfig.proactiveAudio`],
+      // Not in the SDK's ProactivityConfig yet; ../shared/protocol.md lists it as seen on the service.
+      proactiveVideo: [scalar('bool'), '../shared/protocol.md "Fields newer than the published protos"'],
+    }), `${SDK} LiveClientSetup.proactivity`],
+    historyConfig: [object('HistoryConfig', {
+      initialHistoryInClientContent: [scalar('bool'), `${SDK} HistoryConfig.initialHistoryInClientContent`],
+    }), `${SDK} LiveClientSetup.historyConfig`],
+  },
   [`${PACKAGE}.GenerationConfig`]: {
-    enableAffectiveDialog: (value, path, ctx) => checkScalar('bool', value, path, ctx),
+    enableAffectiveDialog: [scalar('bool'), `${SDK} GenerationConfig.enableAffectiveDialog`],
+    translationConfig: [object('TranslationConfig', {
+      targetLanguageCode: [scalar('string'), `${SDK} TranslationConfig.targetLanguageCode`],
+      echoTargetLanguage: [scalar('bool'), `${SDK} TranslationConfig.echoTargetLanguage`],
+    }), `${SDK} GenerationConfig.translationConfig`],
+  },
+  [`${PACKAGE}.ThinkingConfig`]: {
+    thinkingLevel: [enumOf('ThinkingLevel', ['THINKING_LEVEL_UNSPECIFIED', 'MINIMAL', 'LOW',
+      'MEDIUM', 'HIGH']), `${SDK} ThinkingConfig.thinkingLevel`],
+  },
+  [`${PACKAGE}.AudioTranscriptionConfig`]: {
+    languageCodes: [repeated(scalar('string')), `${SDK} AudioTranscriptionConfig.languageCodes`],
+    customVocabulary: [repeated(scalar('string')), `${SDK} AudioTranscriptionConfig.customVocabulary`],
+    mode: [enumOf('AudioTranscriptionConfigMode', TRANSCRIPTION_MODE), `${SDK} AudioTranscriptionConfig.mode`],
+  },
+  [`${PACKAGE}.RealtimeInputConfig`]: {
+    turnCoverage: [enumOf('TurnCoverage', ['TURN_COVERAGE_UNSPECIFIED', 'TURN_INCLUDES_ONLY_ACTIVITY',
+      'TURN_INCLUDES_ALL_INPUT', 'TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO']),
+    `${SDK} TurnCoverage (TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO is newer)`],
+  },
+  [`${PACKAGE}.Tool`]: {
+    mcpServers: [repeated(object('McpServer', {
+      name: [scalar('string'), `${SDK} McpServer.name`],
+      // StreamableHttpTransport: url, headers, timeout, …; passed through as the user wrote it
+      streamableHttpTransport: [(value, path, ctx) => { expectObject(value, path, ctx); },
+        `${SDK} McpServer.streamableHttpTransport`],
+    })), `${SDK} Tool.mcpServers`],
+  },
+  [`${PACKAGE}.BidiGenerateContentServerMessage`]: {
+    voiceActivity: [object('VoiceActivity', {
+      voiceActivityType: [enumOf('VoiceActivityType', ['TYPE_UNSPECIFIED', 'ACTIVITY_START',
+        'ACTIVITY_END']), `${SDK} VoiceActivity.voiceActivityType`],
+      // the Vertex wire names it `type` (../shared/protocol.md "More wire details")
+      type: [enumOf('VoiceActivityType', ['TYPE_UNSPECIFIED', 'ACTIVITY_START', 'ACTIVITY_END']),
+        '../shared/protocol.md "More wire details worth knowing"'],
+      audioOffset: [duration, `${SDK} VoiceActivity.audioOffset`],
+    }), `${SDK} LiveServerMessage.voiceActivity`],
+  },
+  [`${PACKAGE}.BidiGenerateContentSetupComplete`]: {
+    sessionId: [scalar('string'), `${SDK} LiveServerSetupComplete.sessionId`],
+  },
+  [`${PACKAGE}.BidiGenerateContentServerContent`]: {
+    // WAITING_FOR_INPUT is not in the SDK's enum; ../shared/protocol.md has seen it ("Models").
+    interactionStatus: [enumOf('InteractionStatus', ['INTERACTION_STATUS_UNSPECIFIED', 'IN_PROGRESS',
+      'REQUIRES_ACTION', 'IDLE', 'WAITING_FOR_INPUT']),
+    `${SDK} LiveServerContent.interactionStatus; WAITING_FOR_INPUT: ../shared/protocol.md`],
+    interimInputTranscription: [message('BidiGenerateContentTranscription'),
+      `${SDK} LiveServerContent.interimInputTranscription`],
+  },
+  [`${PACKAGE}.BidiGenerateContentTranscription`]: {
+    finished: [scalar('bool'), `${SDK} Transcription.finished`],
+    languageCode: [scalar('string'), `${SDK} Transcription.languageCode`],
+    startOffset: [duration, `${SDK} Transcription.startOffset`],
+    endOffset: [duration, `${SDK} Transcription.endOffset`],
+  },
+  [`${PACKAGE}.UsageMetadata`]: {
+    serviceTier: [enumOf('ServiceTier', ['UNSPECIFIED', 'FLEX', 'STANDARD', 'PRIORITY']),
+      `${SDK} UsageMetadata.serviceTier`],
+  },
+  [`${PACKAGE}.SessionResumptionUpdate`]: {
+    lastConsumedClientMessageIndex: [scalar('int64'),
+      `${SDK} LiveServerSessionResumptionUpdate.lastConsumedClientMessageIndex`],
   },
 };
 
@@ -214,7 +312,7 @@ function checkMessage(type, value, path, ctx) {
     const childPath = path ? `${path}.${key}` : key;
     const allowed = NOT_YET_PUBLISHED[fullName]?.[key];
     if (allowed) {
-      allowed(inner, childPath, ctx);
+      allowed[0](inner, childPath, ctx);
       continue;
     }
     let field = type.fields[key];

@@ -7,7 +7,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { validateFrame } from './schema.mjs';
+import { NOT_YET_PUBLISHED, validateFrame } from './schema.mjs';
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -34,6 +34,31 @@ const cases = [
       'UNSPECIFIED'].map((s, i) => ({ retrievedUrl: `https://example.org/${i}`,
       urlRetrievalStatus: `URL_RETRIEVAL_STATUS_${s}` })) } } }, null],
   ['waiting for input', 'server', { serverContent: { waitingForInput: true } }, null],
+  ['the SDK\'s newer setup fields', 'client',
+    { setup: { model: 'm', generationConfig: { thinkingConfig: { thinkingLevel: 'HIGH' },
+      translationConfig: { targetLanguageCode: 'de', echoTargetLanguage: false } },
+      historyConfig: { initialHistoryInClientContent: true },
+      proactivity: { proactiveAudio: true, proactiveVideo: false },
+      realtimeInputConfig: { turnCoverage: 'TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO' },
+      inputAudioTranscription: { languageCodes: ['en-US'], customVocabulary: ['GStreamer'],
+        mode: 'SMART' },
+      tools: [{ mcpServers: [{ name: 'w', streamableHttpTransport: { url: 'https://x' } }] }] } },
+    null],
+  ['contextUpdate', 'client', { contextUpdate: { systemInstruction: { parts: [{ text: 'x' }] },
+    tools: { tools: [{ googleSearch: {} }] } } }, null],
+  ['the SDK\'s newer server fields', 'server',
+    { serverContent: { turnComplete: true, interactionStatus: 'IDLE',
+      interimInputTranscription: { text: 'wie' },
+      inputTranscription: { text: 'Wie', languageCode: 'de', startOffset: '1.5s', endOffset: '2s',
+        finished: true } },
+      usageMetadata: { totalTokenCount: 1, serviceTier: 'STANDARD' } }, null],
+  ['setupComplete.sessionId', 'server', { setupComplete: { sessionId: 's' } }, null],
+  ['voiceActivity in both spellings', 'server',
+    { voiceActivity: { voiceActivityType: 'ACTIVITY_START', type: 'ACTIVITY_START',
+      audioOffset: '0.5s' } }, null],
+  ['lastConsumedClientMessageIndex', 'server',
+    { sessionResumptionUpdate: { newHandle: 'h', resumable: true,
+      lastConsumedClientMessageIndex: '12' } }, null],
 
   // --- must fail, for the right reason
   ['unknown field', 'client',
@@ -84,8 +109,26 @@ const cases = [
     { setup: { model: 'm', generationConfig: { enableAffectiveDialog: 'yes' } } },
     ['setup.generationConfig.enableAffectiveDialog', 'bool']],
   ['unknown field inside the allowlisted proactivity', 'client',
-    { setup: { model: 'm', proactivity: { proactiveVideo: true } } },
-    ['setup.proactivity.proactiveVideo', 'unknown field']],
+    { setup: { model: 'm', proactivity: { proactiveSmell: true } } },
+    ['setup.proactivity.proactiveSmell', 'unknown field']],
+  ['a thinking level no Live model takes', 'client',
+    { setup: { model: 'm', generationConfig: { thinkingConfig: { thinkingLevel: 'XHIGH' } } } },
+    ['setup.generationConfig.thinkingConfig.thinkingLevel', 'not a value of enum ThinkingLevel']],
+  ['transcription mode that does not exist', 'client',
+    { setup: { model: 'm', outputAudioTranscription: { mode: 'LOOSE' } } },
+    ['setup.outputAudioTranscription.mode', 'not a value of enum AudioTranscriptionConfigMode']],
+  ['a tool inside contextUpdate is still a Tool', 'client',
+    { contextUpdate: { tools: { tools: [{ googleSerch: {} }] } } },
+    ['contextUpdate.tools.tools[0].googleSerch', 'unknown field of Tool']],
+  ['an offset that is not a Duration', 'server',
+    { serverContent: { inputTranscription: { text: 'a', startOffset: 5 } } },
+    ['serverContent.inputTranscription.startOffset', 'Duration']],
+  ['an interaction status that does not exist', 'server',
+    { serverContent: { interactionStatus: 'BUSY' } },
+    ['serverContent.interactionStatus', 'not a value of enum InteractionStatus']],
+  ['a Transcription field nobody listed', 'server',
+    { serverContent: { outputTranscription: { text: 'a', confidence: 1 } } },
+    ['serverContent.outputTranscription.confidence', 'unknown field']],
   ['allowlist is per message, not global', 'client',
     { setup: { model: 'm', enableAffectiveDialog: true } },
     ['setup.enableAffectiveDialog', 'unknown field']],
@@ -93,6 +136,19 @@ const cases = [
 ];
 
 let failures = 0;
+// Every field accepted beyond the protos names where it comes from.
+function checkSources(entries, at) {
+  for (const [field, [check, source]] of Object.entries(entries)) {
+    if (typeof source !== 'string' || source.length < 10) {
+      process.stdout.write(`FAIL ${at}.${field} has no source\n`);
+      failures++;
+    }
+    if (check.fields)
+      checkSources(check.fields, `${at}.${field}`);
+  }
+}
+for (const [message, entries] of Object.entries(NOT_YET_PUBLISHED))
+  checkSources(entries, message);
 for (const [name, direction, frame, expected] of cases) {
   const problems = validateFrame(direction, frame);
   const shown = JSON.stringify(problems);

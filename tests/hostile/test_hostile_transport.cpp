@@ -73,6 +73,9 @@ GST_START_TEST (upgrade_never_answered_is_an_error_within_the_connect_timeout)
   run_until_error (server->endpoint (), "", CONNECT_TIMEOUT_BOUND, out);
   ck_assert_msg (out.error_after_s >= 0, "no error within 45 s; bus:\n%s", out.log.dump ().c_str ());
   ck_assert_msg (out.stop_s < STOP_BOUND_S, "NULL took %.1f s", out.stop_s);
+  /* Issue 19 item 4: the error names the host and the stage. */
+  ck_assert_msg (contains (out.error, "127.0.0.1:") && contains (out.error, "WebSocket upgrade"),
+      "the error does not name the host and the stage: %s", out.error.c_str ());
 }
 GST_END_TEST;
 
@@ -84,6 +87,8 @@ GST_START_TEST (tls_never_finished_is_an_error_within_the_connect_timeout)
   run_until_error (server->endpoint (), "", CONNECT_TIMEOUT_BOUND, out);
   ck_assert_msg (out.error_after_s >= 0, "no error within 45 s; bus:\n%s", out.log.dump ().c_str ());
   ck_assert_msg (out.stop_s < STOP_BOUND_S, "NULL took %.1f s", out.stop_s);
+  ck_assert_msg (contains (out.error, "127.0.0.1:") && contains (out.error, "TLS handshake"),
+      "the error does not name the host and the stage: %s", out.error.c_str ());
 }
 GST_END_TEST;
 

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 
@@ -43,6 +44,20 @@ struct TempFile {
   TempFile &operator= (const TempFile &) = delete;
   std::string path;
 };
+
+/* A scenario for --scenario, in a temporary file that lives as long as the object. */
+struct ScenarioFile : TempFile {
+  explicit ScenarioFile (const std::string &json) : TempFile (json, "scenario-XXXXXX.json") {}
+};
+
+/* libsoup and GIO log every frame at debug level; a test log needs none of it. */
+inline void
+silence_transport_debug_logs ()
+{
+  for (const char *domain : {"libsoup", "GLib-GIO"})
+    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG,
+        [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
+}
 
 /* PCM samples and rate of a 16-bit mono WAV file (its "data" chunk). */
 inline std::string
@@ -86,22 +101,29 @@ stream_wav (WsClient &client, const std::string &name,
   }
 }
 
+/* Calls `visit` with the serverContent object of every frame that has one, in order. */
+inline void
+for_each_server_content (const WsClient &client, const std::function<void (JsonObject *)> &visit)
+{
+  for (const auto &f : client.frames ()) {
+    JsonNode *n = json_from_string (f.text.c_str (), nullptr);
+    g_assert_nonnull (n);
+    JsonObject *o = json_node_get_object (n);
+    if (json_object_has_member (o, "serverContent"))
+      visit (json_object_get_object_member (o, "serverContent"));
+    json_node_unref (n);
+  }
+}
+
 /* Concatenated serverContent.<key>.text of all frames. */
 inline std::string
 transcript (const WsClient &client, const char *key)
 {
   std::string out;
-  for (const auto &f : client.frames ()) {
-    JsonNode *n = json_from_string (f.text.c_str (), nullptr);
-    g_assert_nonnull (n);
-    JsonObject *o = json_node_get_object (n);
-    if (json_object_has_member (o, "serverContent")) {
-      JsonObject *sc = json_object_get_object_member (o, "serverContent");
-      if (json_object_has_member (sc, key))
-        out += json_object_get_string_member (json_object_get_object_member (sc, key), "text");
-    }
-    json_node_unref (n);
-  }
+  for_each_server_content (client, [&] (JsonObject *sc) {
+    if (json_object_has_member (sc, key))
+      out += json_object_get_string_member (json_object_get_object_member (sc, key), "text");
+  });
   return out;
 }
 

@@ -48,11 +48,6 @@ connect_and_setup (const LocalServer &server, const std::string &setup = kSetup)
   return client;
 }
 
-/* A scenario for --scenario, in a temporary file that lives as long as the object. */
-struct ScenarioFile : TempFile {
-  explicit ScenarioFile (const std::string &json) : TempFile (json, "scenario-XXXXXX.json") {}
-};
-
 JsonNode *
 parse (const std::string &text)
 {
@@ -189,7 +184,7 @@ test_text_turn_answers_what_was_typed ()
 static void
 test_missing_key_closes_1008 ()
 {
-  LocalServer server;
+  LocalServer server ({"--fast", "--api-key", "test-key"});
   auto client = connect_client (server, "");
   g_assert_true (client->wait_closed ());
   g_assert_cmpint (client->close_code (), ==, 1008);
@@ -435,10 +430,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, nullptr);
-  /* libsoup logs every frame at debug level; the test log needs none of it. */
-  for (const char *domain : {"libsoup", "GLib-GIO"})
-    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG,
-        [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
+  silence_transport_debug_logs ();
   g_test_add_func ("/server/setup-gets-setup-complete-and-handle",
       test_setup_gets_setup_complete_and_handle);
   g_test_add_func ("/server/spoken-turn-yields-audio-transcription-and-completion-in-order",
@@ -446,7 +438,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/48k-turn-with-stream-end-and-scripted-transcript",
       test_48k_turn_with_stream_end_and_scripted_transcript);
   g_test_add_func ("/server/text-turn-answers-what-was-typed", test_text_turn_answers_what_was_typed);
-  g_test_add_func ("/server/missing-key-closes-1008", test_missing_key_closes_1008);
+  g_test_add_func ("/server/missing-key-closes-1008-under-api-key", test_missing_key_closes_1008);
   g_test_add_func ("/server/invalid-key-closes-1007", test_invalid_key_closes_1007);
   g_test_add_func ("/server/header-key-and-sdk-double-slash-path-accepted",
       test_header_key_and_sdk_double_slash_path_accepted);

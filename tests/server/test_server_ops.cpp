@@ -258,9 +258,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, nullptr);
-  for (const char *domain : {"libsoup", "GLib-GIO"})
-    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG,
-        [] (const gchar *, GLogLevelFlags, const gchar *, gpointer) {}, nullptr);
+  silence_transport_debug_logs ();
   g_test_add_func ("/server-ops/spoken-question-is-recognized-at-16k-and-48k",
       test_spoken_question_is_recognized_at_16k_and_48k);
   g_test_add_func ("/server-ops/scripted-turn-is-not-recognized",

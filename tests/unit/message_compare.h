@@ -43,6 +43,18 @@ message_difference (const ServerMessage &a, const ServerMessage &b)
   }
   if (a.audio_rate != b.audio_rate)
     return "audio_rate " + std::to_string (a.audio_rate) + " vs " + std::to_string (b.audio_rate);
+  if (a.session_id != b.session_id)
+    return "session_id";
+  if (a.thoughts != b.thoughts)
+    return "thoughts";
+  if (a.interim_input_transcription.has_value () != b.interim_input_transcription.has_value ()
+      || (a.interim_input_transcription
+          && a.interim_input_transcription->text != b.interim_input_transcription->text))
+    return "interim_input_transcription";
+  if (a.interaction_status != b.interaction_status)
+    return "interaction_status";
+  if (a.voice_activity.has_value () != b.voice_activity.has_value ())
+    return "voice_activity";
   if (a.texts != b.texts)
     return "texts";
   if (a.input_transcription != b.input_transcription)

@@ -249,10 +249,10 @@ void
 test_unknown_fields_tolerated_and_reported ()
 {
   ServerMessage msg = decode_ok (
-      "{\"voiceActivity\":{\"type\":\"ACTIVITY_START\"},"
+      "{\"futureMessageKind\":{\"type\":\"X\"},"
       "\"serverContent\":{\"turnComplete\":true,\"futureMetadata\":{},\"futureThing\":[1]}}");
   g_assert_true (msg.turn_complete);
-  g_assert_true (has_unknown (msg, "voiceActivity"));
+  g_assert_true (has_unknown (msg, "futureMessageKind"));
   /* groundingMetadata and urlContextMetadata are decoded (test_tools.cpp,
    * test_protocol.cpp); a metadata field nobody knows yet is not. */
   g_assert_true (has_unknown (msg, "serverContent.futureMetadata"));
@@ -358,6 +358,101 @@ test_parse_duration ()
   }
 }
 
+
+/* ------------------------------------------------ fields newer than the protos */
+
+void
+test_thoughts_kept_apart_from_texts ()
+{
+  ServerMessage msg = decode_wire ("server-model-turn-text-and-thought.json");
+  g_assert_cmpuint (msg.thoughts.size (), ==, 1);
+  assert_str (msg.thoughts[0], "thinking...");
+  g_assert_cmpuint (msg.texts.size (), ==, 1);
+  assert_str (msg.texts[0], "Hello there.");
+  g_assert_true (msg.unknown_fields.empty ());
+}
+
+void
+test_transcription_language_offsets_and_interim ()
+{
+  ServerMessage msg = decode_ok (R"({"serverContent":{)"
+      R"("interimInputTranscription":{"text":"wie sp"},)"
+      R"("inputTranscription":{"text":"Wie spät ist es?","languageCode":"de-DE",)"
+      R"("startOffset":"1.250s","endOffset":"2.5s","finished":true},)"
+      R"("outputTranscription":{"text":"What time is it?","languageCode":"en"}}})");
+  g_assert_true (msg.interim_input_transcription.has_value ());
+  assert_str (msg.interim_input_transcription->text, "wie sp");
+  g_assert_false (msg.interim_input_transcription->info.start_offset_ms.has_value ());
+  assert_str (msg.input_transcription.value_or (""), "Wie spät ist es?");
+  assert_str (msg.input_transcription_info.language_code, "de-DE");
+  g_assert_cmpint (msg.input_transcription_info.start_offset_ms.value_or (-1), ==, 1250);
+  g_assert_cmpint (msg.input_transcription_info.end_offset_ms.value_or (-1), ==, 2500);
+  g_assert_true (msg.input_transcription_info.finished);
+  assert_str (msg.output_transcription_info.language_code, "en");
+  g_assert_false (msg.output_transcription_info.finished);
+  g_assert_true (msg.unknown_fields.empty ());
+
+  std::string error = decode_error (
+      R"({"serverContent":{"inputTranscription":{"text":"x","startOffset":"soon"}}})");
+  g_assert_nonnull (strstr (error.c_str (), "serverContent.inputTranscription.startOffset"));
+  /* a Transcription member nobody decodes yet is reported, the text still arrives */
+  msg = decode_ok (R"({"serverContent":{"inputTranscription":{"text":"a","speakerLabel":"spk_1"}}})");
+  assert_str (msg.input_transcription.value_or (""), "a");
+  g_assert_true (has_unknown (msg, "serverContent.inputTranscription.speakerLabel"));
+}
+
+void
+test_interaction_status_values ()
+{
+  auto status = [] (const char *value) {
+    return decode_ok (std::string (R"({"serverContent":{"turnComplete":true,"interactionStatus":")")
+        + value + "\"}}").interaction_status;
+  };
+  g_assert_true (status ("IDLE") == InteractionStatus::IDLE);
+  g_assert_true (status ("REQUIRES_ACTION") == InteractionStatus::IDLE);
+  g_assert_true (status ("IN_PROGRESS") == InteractionStatus::IN_PROGRESS);
+  g_assert_true (status ("WAITING_FOR_INPUT") == InteractionStatus::WAITING_FOR_INPUT);
+  g_assert_true (status ("INTERACTION_STATUS_UNSPECIFIED") == InteractionStatus::UNSPECIFIED);
+  ServerMessage future = decode_ok (R"({"serverContent":{"interactionStatus":"PONDERING"}})");
+  g_assert_true (future.interaction_status == InteractionStatus::UNSPECIFIED);
+  g_assert_true (has_unknown (future, "serverContent.interactionStatus(PONDERING)"));
+  g_assert_true (decode_ok (R"({"serverContent":{"turnComplete":true}})").interaction_status
+      == InteractionStatus::NONE);
+}
+
+void
+test_session_id_voice_activity_tier_and_index ()
+{
+  ServerMessage msg = decode_ok (R"({"setupComplete":{"sessionId":"sess-42"}})");
+  g_assert_true (msg.setup_complete);
+  assert_str (msg.session_id, "sess-42");
+  g_assert_true (msg.unknown_fields.empty ());
+
+  msg = decode_ok (R"({"voiceActivity":{"voiceActivityType":"ACTIVITY_END","audioOffset":"3.2s"}})");
+  g_assert_true (msg.voice_activity.has_value ());
+  g_assert_true (msg.voice_activity->kind == VoiceActivity::Kind::END);
+  g_assert_cmpint (msg.voice_activity->audio_offset_ms.value_or (-1), ==, 3200);
+  msg = decode_ok (R"({"voiceActivity":{"type":"ACTIVITY_START"}})");  /* the Vertex wire */
+  g_assert_true (msg.voice_activity->kind == VoiceActivity::Kind::START);
+  assert_str (msg.voice_activity->wire_type, "ACTIVITY_START");
+  g_assert_false (msg.voice_activity->audio_offset_ms.has_value ());
+  g_assert_true (msg.unknown_fields.empty ());
+
+  msg = decode_ok (R"({"usageMetadata":{"totalTokenCount":5,"serviceTier":"STANDARD"}})");
+  assert_str (msg.usage->service_tier, "STANDARD");
+  g_assert_cmpint (usage_count (msg, "totalTokenCount"), ==, 5);
+  g_assert_true (msg.unknown_fields.empty ());
+
+  msg = decode_ok (R"({"sessionResumptionUpdate":{"newHandle":"h","resumable":true,)"
+      R"("lastConsumedClientMessageIndex":"17"}})");
+  g_assert_cmpint (msg.resumption_update->last_consumed_client_message_index.value_or (-1), ==, 17);
+  msg = decode_ok (R"({"sessionResumptionUpdate":{"newHandle":"h","resumable":true}})");
+  g_assert_false (msg.resumption_update->last_consumed_client_message_index.has_value ());
+  std::string error = decode_error (
+      R"({"sessionResumptionUpdate":{"lastConsumedClientMessageIndex":"many"}})");
+  g_assert_nonnull (strstr (error.c_str (), "lastConsumedClientMessageIndex"));
+}
+
 }  // namespace
 
 void
@@ -388,6 +483,12 @@ register_decode_tests ()
   g_test_add_func ("/decode/non-audio-inline-data-reported-not-played",
       test_non_audio_inline_data_reported_not_played);
   g_test_add_func ("/decode/parse-duration", test_parse_duration);
+  g_test_add_func ("/decode/thoughts-kept-apart-from-texts", test_thoughts_kept_apart_from_texts);
+  g_test_add_func ("/decode/transcription-language-offsets-and-interim",
+      test_transcription_language_offsets_and_interim);
+  g_test_add_func ("/decode/interaction-status-values", test_interaction_status_values);
+  g_test_add_func ("/decode/session-id-voice-activity-tier-and-index",
+      test_session_id_voice_activity_tier_and_index);
 }
 
 }  // namespace gemlive::unittest

@@ -9,6 +9,7 @@
 #include "unit_helpers.h"
 #include "live/protocol.h"
 #include "live/protocol_tools.h"
+#include "live/model_catalog.h"
 #include "live/tool_calls.h"
 
 #include <json-glib/json-glib.h>
@@ -57,6 +58,25 @@ test_valid_tools_are_normalized_and_classified ()
 }
 
 void
+test_file_search_and_mcp_servers_pass_through ()
+{
+  const char *json = R"([{"fileSearch": {"fileSearchStoreNames": ["fileSearchStores/docs-1"]}},)"
+      R"({"mcpServers": [{"name": "weather", "streamableHttpTransport": {"url": "https://x/mcp"}}]},)"
+      R"({"functionDeclarations": [{"name": "book", "behavior": "blocking"}]}])";
+  ToolDeclarations declared;
+  std::string error;
+  if (!parse_tools_json (json, declared, error))
+    g_error ("refused: %s", error.c_str ());
+  g_assert_true (declared.file_search && declared.mcp_servers);
+  g_assert_true (declared.blocking_functions.count ("book") == 1);
+  g_assert_true (declared.normalized_json.find ("fileSearchStores/docs-1") != std::string::npos);
+  g_assert_true (declared.normalized_json.find ("streamableHttpTransport") != std::string::npos);
+  assert_rejected (R"([{"fileSearch": []}])", "tools[0].fileSearch: expected an object");
+  assert_rejected (R"([{"mcpServers": {}}])", "tools[0].mcpServers: expected an array");
+  assert_rejected (R"([{"mcpServers": [1]}])", "tools[0].mcpServers[0]: expected an object");
+}
+
+void
 test_setup_tools_match_the_sdk_and_validate ()
 {
   /* The official SDK's rich setup carries exactly this declaration. */
@@ -102,6 +122,11 @@ void
 test_malformed_tools_name_the_bad_field ()
 {
   assert_rejected ("[{", "tools: not valid JSON");
+  /* json-glib recurses per level: nesting this deep would overflow the
+   * stack of the thread that sets the property (issue 20, item 1). */
+  assert_rejected ("[{\"functionDeclarations\": " + std::string (100000, '['),
+      "nests deeper than 256 levels");
+  assert_rejected ("[/* comment */]", "comments are refused");
   assert_rejected (R"({"functionDeclarations": []})", "tools: expected an array, got an object");
   assert_rejected (R"([{"functionDeclarations": [{"description": "x"}]}])",
       "tools[0].functionDeclarations[0].name: missing");
@@ -218,6 +243,29 @@ test_table_tracks_blocking_answers_and_cancellations ()
 }
 
 void
+test_table_follows_the_models_call_behaviour ()
+{
+  ToolDeclarations declared;
+  std::string error;
+  g_assert_true (parse_tools_json (R"([{"functionDeclarations":[{"name":"lookup"},)"
+      R"({"name":"book","behavior":"BLOCKING"}]}])", declared, error));
+  ToolCallTable table;
+  table.set_call_behaviour (find_model_rules ("models/gemini-3.8-live"), declared);
+  PendingToolCall answered;
+  /* 3.8 runs an undeclared call NON_BLOCKING: no microphone hold, scheduling allowed */
+  g_assert_false (table.add (call ("a", "lookup"), -1).blocking);
+  g_assert_false (table.blocking_pending ());
+  g_assert_true (table.answer ("a", "", ToolScheduling::WHEN_IDLE, answered)
+      == ToolCallTable::Verdict::ACCEPTED);
+  g_assert_true (table.add (call ("b", "book"), -1).blocking);
+  g_assert_true (table.blocking_pending ());
+
+  table.set_call_behaviour (find_model_rules ("models/gemini-2.5-flash-native-audio-latest"),
+      declared);
+  g_assert_true (table.add (call ("c", "lookup"), -1).blocking);
+}
+
+void
 test_table_expires_calls_at_their_deadline ()
 {
   ToolCallTable table;
@@ -299,6 +347,8 @@ main (int argc, char **argv)
       test_setup_tools_match_the_sdk_and_validate);
   g_test_add_func ("/tools/builtins-are-not-doubled-and-nothing-means-no-tools",
       test_builtins_are_not_doubled_and_nothing_means_no_tools);
+  g_test_add_func ("/tools/file-search-and-mcp-servers-pass-through",
+      test_file_search_and_mcp_servers_pass_through);
   g_test_add_func ("/tools/malformed-tools-name-the-bad-field",
       test_malformed_tools_name_the_bad_field);
   g_test_add_func ("/tools/tool-response-matches-the-sdk-and-validates",
@@ -306,6 +356,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/scheduling-names", test_scheduling_names);
   g_test_add_func ("/tools/table-tracks-blocking-answers-and-cancellations",
       test_table_tracks_blocking_answers_and_cancellations);
+  g_test_add_func ("/tools/table-follows-the-models-call-behaviour",
+      test_table_follows_the_models_call_behaviour);
   g_test_add_func ("/tools/table-expires-calls-at-their-deadline",
       test_table_expires_calls_at_their_deadline);
   g_test_add_func ("/tools/held-input-keeps-the-newest-audio-and-every-other-frame",
