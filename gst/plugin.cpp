@@ -8,10 +8,18 @@
 
 #include "gstgeminilive.h"
 
+/* The conversation core's category (gst/conversation*.cpp, the pad sides);
+ * each element's glue logs under the element's object. */
+GST_DEBUG_CATEGORY (gst_gemini_live_debug);
+
 static gboolean
 plugin_init (GstPlugin *plugin)
 {
-  return GST_ELEMENT_REGISTER (geminilive, plugin);
+  GST_DEBUG_CATEGORY_INIT (gst_gemini_live_debug, "geminilive", 0, "Gemini Live elements");
+  gboolean ok = GST_ELEMENT_REGISTER (geminilive, plugin);
+  ok &= GST_ELEMENT_REGISTER (geminilivesink, plugin);
+  ok &= GST_ELEMENT_REGISTER (geminilivesrc, plugin);
+  return ok;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, geminilive,

@@ -37,11 +37,29 @@ void
 OutputQueue::push (OutputItem item)
 {
   std::lock_guard<std::mutex> guard (lock_);
+  push_locked (std::move (item));
+}
+
+void
+OutputQueue::push_locked (OutputItem item)
+{
   if (count_ == ring_.size ())
     grow ();
+  if (item.kind == OutputItem::Kind::AUDIO)
+    audio_bytes_ += item.memory->size;
   at (count_) = std::move (item);
   count_++;
   cond_.notify_all ();
+}
+
+bool
+OutputQueue::push_audio_within (OutputItem item, size_t max_audio_bytes)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  if (item.kind == OutputItem::Kind::AUDIO && audio_bytes_ + item.memory->size > max_audio_bytes)
+    return false;
+  push_locked (std::move (item));
+  return true;
 }
 
 void
@@ -50,6 +68,8 @@ OutputQueue::take_front (OutputItem &out)
   out = std::move (at (0));
   head_ = (head_ + 1) % ring_.size ();
   count_--;
+  if (out.kind == OutputItem::Kind::AUDIO)
+    audio_bytes_ -= out.memory->size;
 }
 
 OutputQueue::PopResult
@@ -93,6 +113,7 @@ OutputQueue::drop_audio ()
       at (kept++) = std::move (item);
   }
   count_ = kept;
+  audio_bytes_ = 0;
   return bytes;
 }
 
@@ -111,17 +132,14 @@ OutputQueue::clear ()
   for (size_t i = 0; i < count_; i++)
     at (i) = OutputItem ();
   count_ = 0;
+  audio_bytes_ = 0;
 }
 
 size_t
 OutputQueue::queued_audio_bytes () const
 {
   std::lock_guard<std::mutex> guard (lock_);
-  size_t bytes = 0;
-  for (size_t i = 0; i < count_; i++)
-    if (at (i).kind == OutputItem::Kind::AUDIO)
-      bytes += at (i).memory->size;
-  return bytes;
+  return audio_bytes_;
 }
 
 OutputTimeline::Stamp

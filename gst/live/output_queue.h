@@ -19,12 +19,14 @@ namespace gemlive {
 struct OutputItem {
   enum class Kind {
     AUDIO,       /* memory holds S16LE mono PCM */
-    FLUSH_STOP,  /* end of a barge-in flush: FLUSH_STOP + SEGMENT downstream */
+    FLUSH_STOP,  /* barge-in: the src task pushes FLUSH_START, FLUSH_STOP and a
+                  * new SEGMENT downstream (the queued audio was dropped) */
     EOS,         /* the drain finished */
     ERROR,       /* a fatal error was posted: stop the task */
-    TEXT,        /* buffer holds text: on the main queue the output transcription
-                  * for text_src, stamped with the audio queued before it; on
-                  * text_src's own queue a stamped subtitle */
+    TEXT,        /* buffer holds text: on the main queue a fragment of the output
+                  * transcription for text_src, stamped with the audio queued
+                  * before it (no buffer: the turn's caption line ends); on
+                  * text_src's own queue a stamped caption line */
   };
   Kind kind = Kind::AUDIO;
   GstBuffer *buffer = nullptr;  /* owned; TEXT only */
@@ -63,6 +65,9 @@ public:
   enum class PopResult { ITEM, TIMEOUT, FLUSHING };
 
   void push (OutputItem item);
+  /* push (), unless `item` is audio and the queued audio would exceed
+   * max_audio_bytes: then false and nothing is queued. */
+  bool push_audio_within (OutputItem item, size_t max_audio_bytes);
   /* Waits up to timeout_us for an item; FLUSHING while set_flushing (true). */
   PopResult pop (OutputItem &out, gint64 timeout_us);
   /* Without waiting: takes the next item if it is audio that continues the
@@ -84,6 +89,7 @@ private:
   const OutputItem &at (size_t i) const { return ring_[(head_ + i) % ring_.size ()]; }
   void grow ();
   void take_front (OutputItem &out);  /* lock_ held, count_ > 0 */
+  void push_locked (OutputItem item);
 
   mutable std::mutex lock_;
   std::condition_variable cond_;
@@ -91,6 +97,7 @@ private:
   size_t head_ = 0;
   size_t count_ = 0;
   bool flushing_ = true;
+  size_t audio_bytes_ = 0;  /* of the AUDIO items queued */
 };
 
 /* Timestamps for a live source on the pipeline's running time. Each reply

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -266,6 +267,22 @@ recorded_audio_chunks (const std::vector<std::string> &frames)
     g_object_unref (parser);
   }
   return out;
+}
+
+/* `ms` of 16 kHz S16LE mono: a 440 Hz tone (speech to the server's voice
+ * activity detection) or silence. */
+inline GstBuffer *
+pcm_16k (guint ms, bool tone)
+{
+  gsize samples = (gsize) ms * 16;
+  GstBuffer *buffer = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
+  GstMapInfo map;
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  auto pcm = reinterpret_cast<gint16 *> (map.data);
+  for (gsize i = 0; i < samples; i++)
+    pcm[i] = tone ? (gint16) (8000 * std::sin (2 * G_PI * 440 * (double) i / 16000)) : 0;
+  gst_buffer_unmap (buffer, &map);
+  return buffer;
 }
 
 inline bool

@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# Golden test of the element's public interface as gst-inspect-1.0 shows it:
+# Golden test of an element's public interface as gst-inspect-1.0 shows it:
 # pads, caps, properties (names, blurbs, flags, ranges, defaults), signals and
 # actions. An unreviewed change to any of them fails here, so it is a decision
 # rather than an accident.
 #
-#   check-inspect.sh GOLDEN_FILE     compare with GOLDEN_FILE, check property rules
-#   check-inspect.sh --print         print the normalised output (update-golden.sh)
+#   check-inspect.sh GOLDEN_FILE [ELEMENT]   compare with GOLDEN_FILE, check property rules
+#   check-inspect.sh --print [ELEMENT]       print the normalised output (update-golden.sh)
+# ELEMENT is geminilive (the default), geminilivesink or geminilivesrc.
 #
 # GST_PLUGIN_PATH and GST_REGISTRY must point at the build tree (meson test
 # sets them from tests/meson.build's test_env; update-golden.sh sets them too).
 set -euo pipefail
 
-# The secrets are write-only so that no one can read them back out of a
-# pipeline (gst-launch -v, gst-inspect on a running element, debug dumps).
-secret_properties=(api-key access-token app-check-token firebase-id-token)
-
 usage () {
-  echo "usage: $0 GOLDEN_FILE | --print" >&2
+  echo "usage: $0 GOLDEN_FILE [ELEMENT] | --print [ELEMENT]" >&2
   exit 2
 }
-[ $# -eq 1 ] || usage
+[ $# -eq 1 ] || [ $# -eq 2 ] || usage
+element=${2:-geminilive}
 
-# Prints gst-inspect-1.0 geminilive with everything that depends on the machine
+# The secrets are write-only so that no one can read them back out of a
+# pipeline (gst-launch -v, gst-inspect on a running element, debug dumps).
+# geminilivesrc carries no session settings, so no secrets.
+secret_properties=(api-key access-token app-check-token firebase-id-token)
+[ "$element" != geminilivesrc ] || secret_properties=()
+
+# Prints gst-inspect-1.0 ELEMENT with everything that depends on the machine
 # taken out: the plugin's file path and version (the interface, not the release
 # number, is what is checked), colours, trailing blanks. LC_ALL=C keeps
 # GStreamer's own blurbs untranslated and numbers printed with a dot.
@@ -29,9 +33,9 @@ normalised_inspect () {
   local raw errors status=0
   errors=$(mktemp)
   raw=$(LC_ALL=C GST_INSPECT_NO_COLORS=1 PAGER=cat GST_PAGER=cat \
-        gst-inspect-1.0 geminilive 2>"$errors") || status=$?
+        gst-inspect-1.0 "$element" 2>"$errors") || status=$?
   if [ $status -ne 0 ]; then
-    echo "gst-inspect-1.0 geminilive failed with status $status (is the plugin built" \
+    echo "gst-inspect-1.0 $element failed with status $status (is the plugin built" \
          "and GST_PLUGIN_PATH=${GST_PLUGIN_PATH:-<unset>} right?):" >&2
     cat "$errors" >&2
     rm -f "$errors"
@@ -40,7 +44,7 @@ normalised_inspect () {
   # A critical while the class is set up (bad param spec, duplicate signal)
   # is a bug even when the output still looks right.
   if grep -q -- '-CRITICAL' "$errors"; then
-    echo "gst-inspect-1.0 geminilive printed criticals:" >&2
+    echo "gst-inspect-1.0 $element printed criticals:" >&2
     cat "$errors" >&2
     rm -f "$errors"
     return 1
@@ -119,7 +123,7 @@ if ! problems=$(printf '%s\n' "$actual" | check_properties); then
 fi
 
 if ! difference=$(printf '%s\n' "$actual" | diff -u --label golden --label actual "$golden" -); then
-  echo "FAIL: gst-inspect-1.0 geminilive differs from $golden:" >&2
+  echo "FAIL: gst-inspect-1.0 $element differs from $golden:" >&2
   printf '%s\n' "$difference" >&2
   echo "If the change is intended, regenerate the golden file and commit it:" >&2
   echo "  tests/inspect/update-golden.sh BUILD_DIR" >&2

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/gst-inspect-geminilive.txt from the plugin in BUILD_DIR.
+# Regenerates docs/gst-inspect-{geminilive,geminilivesink,geminilivesrc}.txt
+# from the plugin in BUILD_DIR.
 # Review the diff (git diff docs/) before committing: it is the element's
 # public interface.
 #   tests/inspect/update-golden.sh BUILD_DIR
@@ -12,8 +13,11 @@ if [ ! -d "$build_dir/gst" ]; then
   exit 1
 fi
 ninja -C "$build_dir" gst/libgstgeminilive.so >/dev/null
-golden=$here/docs/gst-inspect-geminilive.txt
-GST_PLUGIN_PATH=$build_dir/gst GST_REGISTRY=$build_dir/test-registry.bin GST_REGISTRY_FORK=no \
-  "$here/tests/inspect/check-inspect.sh" --print > "$golden.tmp" || { rm -f "$golden.tmp"; exit 1; }
-mv "$golden.tmp" "$golden"
-echo "wrote $golden"
+for element in geminilive geminilivesink geminilivesrc; do
+  golden=$here/docs/gst-inspect-$element.txt
+  GST_PLUGIN_PATH=$build_dir/gst GST_REGISTRY=$build_dir/test-registry.bin GST_REGISTRY_FORK=no \
+    "$here/tests/inspect/check-inspect.sh" --print "$element" > "$golden.tmp" \
+    || { rm -f "$golden.tmp"; exit 1; }
+  mv "$golden.tmp" "$golden"
+  echo "wrote $golden"
+done

@@ -1,0 +1,178 @@
+/* gst-gemini-live
+ * Copyright (C) 2026 gst-gemini-live contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The reply/drain state machine of a conversation: where the conversation
+ * is (connecting, conversing, draining after EOS, finished, failed),
+ * whether a reply is flowing and whether the user's input awaits an answer.
+ * Each transition is one named method under the one lock; the caller acts
+ * on the result (queue EOS, flush, post) after it returns, with no lock
+ * held.
+ */
+#pragma once
+
+#include "live/pcm_aligner.h"
+
+#include <mutex>
+
+class ReplyState {
+public:
+  enum class Phase {
+    CONNECTING,  /* the session opened; no setupComplete yet */
+    CONVERSING,
+    DRAINING,    /* EOS came on the sink: waiting for turnComplete */
+    FINISHED,    /* EOS queued for the src: later closes are not errors */
+    FAILED,      /* an error was posted */
+  };
+  /* What the sink's EOS leads to. */
+  enum class InputEnd {
+    DRAIN,    /* send audioStreamEnd and wait for the answer */
+    EOS_NOW,  /* nothing to wait for (no session, failed): EOS at once */
+    NOTHING,  /* EOS was queued already */
+  };
+
+  void reset ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    phase_ = Phase::CONNECTING;
+    in_reply_ = false;
+    connected_ = false;
+    awaiting_answer_ = false;
+    pcm_ = gemlive::PcmAligner ();
+  }
+  void connected ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    connected_ = true;
+    if (phase_ == Phase::CONNECTING)
+      phase_ = Phase::CONVERSING;
+  }
+  /* Audio of the server arrives: the whole samples to queue (nullptr =
+   * none: finished, failed, or one byte held for the next chunk);
+   * reply_start: they start a reply (DISCONT downstream). */
+  gemlive::BytesPtr reply_audio (gemlive::BytesPtr pcm, bool &reply_start)
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (ended ())
+      return nullptr;
+    if (!in_reply_)
+      pcm_.end_reply ();  /* the last reply's odd byte, if any */
+    in_reply_ = true;
+    awaiting_answer_ = true;  /* until its turnComplete */
+    return pcm_.align (std::move (pcm), &reply_start);
+  }
+  /* Unpaired bytes dropped at the ends of replies since the last call. */
+  guint64 take_dropped_bytes ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    return pcm_.take_dropped ();
+  }
+  /* serverContent.interrupted: the service stops the interrupted reply
+   * there; audio in later frames is the next reply. Returns whether the
+   * output must be flushed (the conversation still runs). */
+  bool interrupted ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    in_reply_ = false;
+    return !ended ();
+  }
+  /* The user said or typed something the model has not answered yet
+   * (speech in the microphone audio, text, activity-end, the server's
+   * transcript of it, a reply under way). A drain then waits for the
+   * answer; without it, it ends after a short quiet period. */
+  void expect_answer ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    awaiting_answer_ = true;
+  }
+  /* turnComplete: returns true when it ends the drain (queue EOS). */
+  bool turn_complete ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    pcm_.end_reply ();
+    in_reply_ = false;
+    awaiting_answer_ = false;
+    if (phase_ != Phase::DRAINING)
+      return false;
+    phase_ = Phase::FINISHED;
+    return true;
+  }
+  /* An unplanned reconnection: the reply in progress is lost. */
+  void connection_lost ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    in_reply_ = false;
+  }
+  InputEnd input_ended (bool have_session)
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (phase_ == Phase::FINISHED)
+      return InputEnd::NOTHING;
+    if (phase_ == Phase::FAILED || !have_session) {
+      phase_ = Phase::FINISHED;
+      return InputEnd::EOS_NOW;
+    }
+    if (phase_ == Phase::DRAINING)
+      return InputEnd::NOTHING;
+    phase_ = Phase::DRAINING;
+    return InputEnd::DRAIN;
+  }
+  /* The quiet period after audioStreamEnd passed: true when it ends the
+   * drain because nothing is waiting for an answer (queue EOS, no warning). */
+  bool quiet_after_input_end ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (phase_ != Phase::DRAINING || awaiting_answer_ || in_reply_)
+      return false;
+    phase_ = Phase::FINISHED;
+    return true;
+  }
+  /* drain-timeout passed: true when it ends the drain (warn, queue EOS). */
+  bool drain_timed_out ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (phase_ != Phase::DRAINING)
+      return false;
+    phase_ = Phase::FINISHED;
+    return true;
+  }
+  /* A fatal error: true the first time (post it, stop the output). */
+  bool fail ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (phase_ == Phase::FAILED)
+      return false;
+    phase_ = Phase::FAILED;
+    return true;
+  }
+  /* The session ended: true when that is an error (not after our EOS or an
+   * error already posted); then the phase is FAILED. */
+  bool session_ended_unexpectedly ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    if (ended ())
+      return false;
+    phase_ = Phase::FAILED;
+    return true;
+  }
+  bool failed ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    return phase_ == Phase::FAILED;
+  }
+  bool was_connected ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    return connected_;
+  }
+
+private:
+  bool ended () const { return phase_ == Phase::FINISHED || phase_ == Phase::FAILED; }
+
+  std::mutex lock_;
+  Phase phase_ = Phase::CONNECTING;
+  bool in_reply_ = false;
+  bool connected_ = false;
+  bool awaiting_answer_ = false;
+  gemlive::PcmAligner pcm_;  /* whole samples only on the S16LE src pad */
+};
