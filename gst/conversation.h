@@ -143,6 +143,8 @@ private:
   void report_dropped_audio (GstElement *owner, bool force);
   void drain_timed_out ();
   void quiet_after_input_end ();
+  /* From the end of the input, or from setupComplete when it ended before. */
+  void arm_drain_timers ();
   struct TurnEnd {
     std::string reason;
     bool waiting_for_input = false;

@@ -101,7 +101,8 @@ Conversation::report_dropped_audio (GstElement *owner, bool force)
 void
 Conversation::on_setup_complete ()
 {
-  reply_.connected ();
+  if (reply_.connected ())
+    arm_drain_timers ();  /* the input ended while connecting */
   GstElement *owner = owner_ref ();
   if (!owner)
     return;

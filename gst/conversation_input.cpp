@@ -134,17 +134,27 @@ Conversation::input_eos ()
   }
   GST_INFO ("input ended: sending audioStreamEnd, waiting for turnComplete");
   gate_.send (*s, gemlive::encode_audio_stream_end (), 0, true, news);
-  {
-    /* Both: the quiet period ends the drain when nothing awaits an answer,
-     * drain-timeout when the answer never completes. */
-    std::lock_guard<std::mutex> guard (session_lock_);
-    gint64 now = g_get_monotonic_time ();
-    if (drain_alarm_)
-      drain_alarm_->fire_at (now + (gint64) settings_.drain_timeout_ms * 1000);
-    if (quiet_alarm_)
-      quiet_alarm_->fire_at (now + QUIET_AFTER_INPUT_END_US);
-  }
+  /* While still connecting they fire to no effect and start again at
+   * setupComplete: a failure to connect stays an error. */
+  arm_drain_timers ();
   post_gate_news (news);
+}
+
+void
+Conversation::arm_drain_timers ()
+{
+  /* Both: the quiet period ends the drain when nothing awaits an answer,
+   * drain-timeout when the answer never completes. */
+  std::lock_guard<std::mutex> guard (session_lock_);
+  gint64 now = g_get_monotonic_time ();
+  if (drain_alarm_) {
+    drain_alarm_->cancel ();
+    drain_alarm_->fire_at (now + (gint64) settings_.drain_timeout_ms * 1000);
+  }
+  if (quiet_alarm_) {
+    quiet_alarm_->cancel ();
+    quiet_alarm_->fire_at (now + QUIET_AFTER_INPUT_END_US);
+  }
 }
 
 void

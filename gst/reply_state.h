@@ -40,12 +40,16 @@ public:
     awaiting_answer_ = false;
     pcm_ = gemlive::PcmAligner ();
   }
-  void connected ()
+  /* setupComplete: true when the input had already ended, so the drain's
+   * timers start now (they waited for the connection). */
+  bool connected ()
   {
     std::lock_guard<std::mutex> guard (lock_);
+    const bool first = !connected_;
     connected_ = true;
     if (phase_ == Phase::CONNECTING)
       phase_ = Phase::CONVERSING;
+    return first && phase_ == Phase::DRAINING;
   }
   /* Audio of the server arrives: the whole samples to queue (nullptr =
    * none: finished, failed, or one byte held for the next chunk);
@@ -122,7 +126,9 @@ public:
   bool quiet_after_input_end ()
   {
     std::lock_guard<std::mutex> guard (lock_);
-    if (phase_ != Phase::DRAINING || awaiting_answer_ || in_reply_)
+    /* Before setupComplete nothing was answered yet, and a failure to
+     * connect must still be an error (issue 19, item 3). */
+    if (phase_ != Phase::DRAINING || !connected_ || awaiting_answer_ || in_reply_)
       return false;
     phase_ = Phase::FINISHED;
     return true;
@@ -131,7 +137,7 @@ public:
   bool drain_timed_out ()
   {
     std::lock_guard<std::mutex> guard (lock_);
-    if (phase_ != Phase::DRAINING)
+    if (phase_ != Phase::DRAINING || !connected_)
       return false;
     phase_ = Phase::FINISHED;
     return true;

@@ -92,6 +92,31 @@ GST_START_TEST (tls_never_finished_is_an_error_within_the_connect_timeout)
 }
 GST_END_TEST;
 
+/* Issue 19 item 3: with a file source the input ends at once, and the drain
+ * (2 s here) used to end before the connect failed: exit 0, an empty file
+ * and only a drain warning. The failure to connect must be the error. */
+GST_START_TEST (a_failure_to_connect_is_an_error_even_when_the_input_already_ended)
+{
+  auto server = attack_server ("upgrade-never-answered");
+  GstElement *pipeline = launch ("audiotestsrc num-buffers=10 samplesperbuffer=1600 "
+                                 "! audio/x-raw,format=S16LE,rate=16000,channels=1 "
+                                 "! geminilive name=live api-key=hostile-test-key drain-timeout=2000 "
+                                 "endpoint=" + server->endpoint () + " ! fakesink");
+  BusLog log;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bool ended = log.wait (pipeline, [] (GstMessage *m) {
+        return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR || GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS;
+      }, CONNECT_TIMEOUT_BOUND, false);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  ck_assert_msg (ended, "neither an error nor EOS; bus:\n%s", log.dump ().c_str ());
+  ck_assert_msg (!log.has (GST_MESSAGE_EOS), "EOS before the connect failed; bus:\n%s",
+      log.dump ().c_str ());
+  ck_assert_msg (contains (log.first_error (), "WebSocket upgrade"), "error: %s",
+      log.first_error ().c_str ());
+}
+GST_END_TEST;
+
 GST_START_TEST (set_state_null_during_a_stalled_upgrade_is_quick)
 {
   auto server = attack_server ("upgrade-never-answered");
@@ -421,6 +446,7 @@ geminilive_hostile_transport_suite (void)
   tcase_add_test (tc, upgrade_never_answered_is_an_error_within_the_connect_timeout);
   tcase_add_test (tc, tls_never_finished_is_an_error_within_the_connect_timeout);
   tcase_add_test (tc, set_state_null_during_a_stalled_upgrade_is_quick);
+  tcase_add_test (tc, a_failure_to_connect_is_an_error_even_when_the_input_already_ended);
   tcase_add_test (tc, setup_complete_that_never_comes_times_out_like_the_upgrade);
   tcase_add_test (tc, protocol_violation_right_after_the_upgrade_ends_the_session_naming_it);
   tcase_add_test (tc, protocol_violation_mid_session_ends_the_session_naming_it);
