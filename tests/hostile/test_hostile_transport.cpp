@@ -318,14 +318,21 @@ GST_START_TEST (audio_far_ahead_of_playback_is_bounded_and_drops_are_said)
   /* Issue 20 item 4: 12 MB frames to a clock-synced sink took 1.17 GB in
    * 3 s. The attack sends 40 frames of 8 MiB PCM (175 s each). */
   auto server = attack_server ("audio-ahead", {"--count", "40"});
-  GstElement *pipeline = live_pipeline (server->endpoint (), "", "fakesink sync=true");
+  const char *bound = g_getenv ("HOSTILE_MAX_QUEUED_AUDIO");  /* to see it fail: 3600000 */
+  GstElement *pipeline = live_pipeline (server->endpoint (),
+      std::string ("max-queued-audio=") + (bound ? bound : "60000"), "fakesink sync=true");
   long rss_before = rss_kb ();
   BusLog log;
-  long peak = peak_rss_while_playing (pipeline, log, 8);
+  peak_rss_while_playing (pipeline, log, 8);
+  /* By now every frame has arrived (440 MB on loopback takes 2-3 s): what
+   * stays is what is queued ahead of playback. (The peak is not asserted:
+   * each 11 MB frame is read, decoded and dropped, and glibc keeps such
+   * freed blocks for a while.) */
+  long settled = rss_kb ();
   double stop_s = seconds_to_stop (pipeline);
   gst_object_unref (pipeline);
-  ck_assert_msg (peak - rss_before < 256 * 1024, "memory grew by %ld MB",
-      (peak - rss_before) / 1024);
+  ck_assert_msg (settled - rss_before < 128 * 1024, "%ld MB held while playing",
+      (settled - rss_before) / 1024);
   ck_assert_msg (stop_s < STOP_BOUND_S, "NULL took %.1f s", stop_s);
   ck_assert_msg (mentions_any (log.dump (), {"drop"}), "no bus message says audio was dropped:\n%s",
       log.dump ().c_str ());
