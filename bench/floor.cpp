@@ -4,9 +4,8 @@
  *
  * bench-floor: bench-scale's workload with the least work a client on
  * libsoup 3 + GLib (one network thread) can do: no GStreamer, no geminilive,
- * no JSON parser. It was the floor under geminilive while geminilive used
- * libsoup; since geminilive has its own WebSocket it is the reference for
- * what any libsoup client spends on this traffic.
+ * no JSON parser. geminilive is on libsoup too, so ours / this floor is what
+ * GStreamer and our code add on top of libsoup.
  *
  * Per session, as geminilive puts it on the wire (floor_driver.h): the same
  * WebSocket path, a setup frame, every 40 ms a realtimeInput text frame of

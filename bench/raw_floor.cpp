@@ -4,7 +4,7 @@
  *
  * bench-raw-floor: bench-floor's workload with no libsoup and no
  * GMainContext: one thread around epoll, non-blocking sockets and the
- * plugin's own RFC 6455 codec (gst/live/websocket_frames.h). No TLS: the
+ * bench's own minimal RFC 6455 codec (raw_websocket.h). No TLS: the
  * peer is plain ws:// on 127.0.0.1. bench-floor / bench-raw-floor says what libsoup and the GLib
  * main loop cost on top of the kernel for this traffic; it is a benchmark
  * floor, not a client to ship.
@@ -578,6 +578,6 @@ int
 main (int argc, char **argv)
 {
   return bench::run_floor (argc, argv, {"bench-raw-floor",
-      "- epoll + own WebSocket framing floor under geminilive sessions", "raw-epoll-floor",
+      "- epoll + the bench's own WebSocket framing floor under geminilive sessions", "raw-epoll-floor",
       start_raw_floor});
 }

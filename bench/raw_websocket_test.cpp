@@ -2,8 +2,8 @@
  * Copyright (C) 2026 gst-gemini-live contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Unit test of the RFC 6455 client codec (gst/live/websocket_frames.h, used
- * by WebSocketConnection and bench-raw-floor) on in-memory bytes: the
+ * Unit test of the bench's RFC 6455 client codec (raw_websocket.h, used by
+ * bench-raw-floor and to build frames in the WebSocket test) on in-memory bytes: the
  * handshake, the upgrade check, masked client frames, close payloads and the
  * server frame reader.
  */

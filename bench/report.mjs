@@ -29,10 +29,10 @@ const latency = rows.find((r) => r.impl === 'latency');
 const ours = rows.filter((r) => r.impl === 'geminilive');
 const sdk = rows.filter((r) => r.impl === 'genai-sdk');
 // bench-floor: the same workload on bare libsoup + GLib, the least any client
-// on libsoup can spend (geminilive's stack until it got its own WebSocket).
+// on libsoup can spend (geminilive's stack: ours / floor is what the element adds).
 const floor = rows.filter((r) => r.impl === 'libsoup-floor');
 // bench-raw-floor: the same workload without libsoup or GLib's main loop
-// (epoll, its own WebSocket framing): what this machine can do at all.
+// (epoll, the bench's own WebSocket framing): what this machine can do at all.
 const rawFloor = rows.filter((r) => r.impl === 'raw-epoll-floor');
 const byImpl = { 'geminilive': ours, 'genai-sdk': sdk, 'libsoup-floor': floor, 'raw-epoll-floor': rawFloor };
 
