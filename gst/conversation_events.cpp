@@ -51,6 +51,7 @@ Conversation::fail ()
 {
   if (reply_.fail ())
     audio_.push (OutputItem (OutputItem::Kind::ERROR));
+  reply_.error_posted ();  /* the callers post it first */
 }
 
 /* serverContent.interrupted: drop what is queued; the src task pushes
@@ -410,6 +411,7 @@ Conversation::on_session_end (const SessionEnd &end)
   /* After our EOS a close is the normal end of the conversation. */
   if (reply_.session_ended_unexpectedly ()) {
     post_session_end_error (owner, end);
+    reply_.error_posted ();
     audio_.push (OutputItem (OutputItem::Kind::ERROR));
   }
   gst_object_unref (owner);

@@ -58,7 +58,7 @@ Conversation::post_gate_news (const GateNews &news)
 GstFlowReturn
 Conversation::input_flow ()
 {
-  if (reply_.failed ())
+  if (reply_.input_refused ())
     return GST_FLOW_ERROR;
   return is_open () ? GST_FLOW_OK : GST_FLOW_FLUSHING;
 }
@@ -85,8 +85,12 @@ Conversation::input_audio (const guint8 *data, gsize size)
     s = session_;
     chunk_alarm = chunk_alarm_;
   }
-  if (reply_.failed () || !s)
-    return reply_.failed () ? GST_FLOW_ERROR : GST_FLOW_FLUSHING;
+  if (reply_.input_refused ())
+    return GST_FLOW_ERROR;
+  if (reply_.failed ())
+    return GST_FLOW_OK;  /* dropped: the error is about to be posted */
+  if (!s)
+    return GST_FLOW_FLUSHING;
   if (has_speech (data, size))
     reply_.expect_answer ();
   GateNews news;

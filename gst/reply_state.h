@@ -37,6 +37,7 @@ public:
     phase_ = Phase::CONNECTING;
     in_reply_ = false;
     connected_ = false;
+    error_posted_ = false;
     awaiting_answer_ = false;
     pcm_ = gemlive::PcmAligner ();
   }
@@ -166,6 +167,19 @@ public:
     std::lock_guard<std::mutex> guard (lock_);
     return phase_ == Phase::FAILED;
   }
+  /* The input is refused (GST_FLOW_ERROR) only once the error is on the
+   * bus: an upstream element that sees the flow error first would post
+   * its own vague "Internal data stream error" ahead of ours. */
+  bool input_refused ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    return phase_ == Phase::FAILED && error_posted_;
+  }
+  void error_posted ()
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    error_posted_ = true;
+  }
   bool was_connected ()
   {
     std::lock_guard<std::mutex> guard (lock_);
@@ -179,6 +193,7 @@ private:
   Phase phase_ = Phase::CONNECTING;
   bool in_reply_ = false;
   bool connected_ = false;
+  bool error_posted_ = false;
   bool awaiting_answer_ = false;
   gemlive::PcmAligner pcm_;  /* whole samples only on the S16LE src pad */
 };

@@ -70,9 +70,11 @@ if [ "${TEST_SANITIZERS:-1}" != 0 ]; then
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite "asan+ubsan" "$here/build-sanitize" \
       "-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug" \
-      "--no-suite bench --no-suite valgrind --no-suite inspect --no-suite launch --no-suite hostile-transport"
+      "--no-suite bench --no-suite valgrind --no-suite inspect --no-suite launch --no-suite hostile-transport --no-suite echo"
   # (hostile-transport measures memory by RSS, which ASan's shadow memory and
-  # quarantine make meaningless; it runs in the default pass.)
+  # quarantine make meaningless; echo plays real-time audio through webrtcdsp,
+  # whose cancellation ASan's slowdown throws off: once in four runs here the
+  # leftover echo interrupted the reply. Both run in the default pass.)
   # libFuzzer targets need clang; each runs for a few seconds here (see tests/fuzz/meson.build).
   CC=clang CXX=clang++ run_suite "fuzz" "$here/build-fuzz" \
     "-Dfuzzing=true -Dtests=disabled -Dexamples=disabled -Dbuildtype=debug" "--suite fuzz"
