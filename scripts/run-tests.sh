@@ -73,7 +73,7 @@ if [ "${TEST_SANITIZERS:-1}" != 0 ]; then
       "--no-suite bench --no-suite valgrind --no-suite inspect --no-suite launch --no-suite hostile-transport --no-suite echo"
   # (hostile-transport measures memory by RSS, which ASan's shadow memory and
   # quarantine make meaningless; echo plays real-time audio through webrtcdsp,
-  # whose cancellation ASan's slowdown throws off: once in four runs here the
+  # whose cancellation ASan's slowdown throws off: once in five ASan runs the
   # leftover echo interrupted the reply. Both run in the default pass.)
   # libFuzzer targets need clang; each runs for a few seconds here (see tests/fuzz/meson.build).
   CC=clang CXX=clang++ run_suite "fuzz" "$here/build-fuzz" \
