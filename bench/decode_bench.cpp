@@ -1,5 +1,6 @@
-/* gst-gemini-live: micro-benchmark of the server-frame decoder alone
- * (docs/performance.md, "Decode hot path: before/after").
+/* gst-gemini-live: micro-benchmark of the codec's per-frame hot paths alone:
+ * the server-frame decoder and the microphone-frame encoder
+ * (docs/performance.md, "Codec hot paths").
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   bench/decode-bench [--iterations N] [--rounds R] [--shape NAME]
@@ -10,7 +11,9 @@
  *   (4800 bytes, 6400 base64 characters), compact JSON as json-glib writes it;
  * - audio+usage: the same with usageMetadata beside it, a shape no fast path
  *   takes (so it measures the general json-glib decoder);
- * - transcription: a small outputTranscription frame.
+ * - transcription: a small outputTranscription frame;
+ * - mic-frame: encoding, not decoding: encode_realtime_audio of one 40 ms
+ *   buffer of 16 kHz S16LE (1280 bytes), what every microphone buffer costs.
  * --shape runs one shape only, e.g. to count instructions, which no load
  * disturbs: valgrind --tool=callgrind --collect-atstart=no
  * --toggle-collect='*measure*' bench/decode-bench --shape audio
@@ -74,6 +77,24 @@ thread_cpu_ns ()
   return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* Median CPU ns per frame over `rounds` rounds of `iterations` encodes. */
+double
+measure_encode (const std::vector<guint8> &pcm, int iterations, int rounds)
+{
+  std::vector<double> per_frame;
+  size_t sink = 0;
+  for (int r = 0; r < rounds; r++) {
+    double start = thread_cpu_ns ();
+    for (int i = 0; i < iterations; i++)
+      sink += gemlive::encode_realtime_audio (pcm.data (), pcm.size (), 16000).size ();
+    per_frame.push_back ((thread_cpu_ns () - start) / iterations);
+  }
+  if (sink == 0)
+    exit (1);
+  std::sort (per_frame.begin (), per_frame.end ());
+  return per_frame[per_frame.size () / 2];
+}
+
 /* Median CPU ns per frame over `rounds` rounds of `iterations` decodes. */
 double
 measure (const std::string &frame, int iterations, int rounds)
@@ -128,7 +149,7 @@ main (int argc, char **argv)
       only_shape = argv[++i];
     else {
       fprintf (stderr, "usage: %s [--iterations N] [--rounds R] [--shape audio|audio+usage|"
-          "transcription]\n", argv[0]);
+          "transcription|mic-frame]\n", argv[0]);
       return 2;
     }
   }
@@ -150,6 +171,16 @@ main (int argc, char **argv)
     printf ("{\"impl\":\"decode\",\"shape\":\"%s\",\"frame_bytes\":%zu,\"cpu_ns_per_frame\":%.0f,"
             "\"iterations\":%d,\"rounds\":%d}\n",
         shape.name, shape.frame.size (), ns, iterations, rounds);
+  }
+  if (!only_shape || strcmp (only_shape, "mic-frame") == 0) {
+    std::vector<guint8> pcm (1280);
+    for (size_t i = 0; i < pcm.size (); i++)
+      pcm[i] = static_cast<guint8> ((i * 29 + 5) & 0xff);
+    measure_encode (pcm, iterations / 10, 1);
+    double ns = measure_encode (pcm, iterations, rounds);
+    printf ("{\"impl\":\"encode\",\"shape\":\"mic-frame\",\"pcm_bytes\":%zu,"
+            "\"cpu_ns_per_frame\":%.0f,\"iterations\":%d,\"rounds\":%d}\n",
+        pcm.size (), ns, iterations, rounds);
   }
   return 0;
 }

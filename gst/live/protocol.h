@@ -4,7 +4,7 @@
  *
  * The Live API wire codec: client messages built from plain structs, server
  * frames decoded into a typed ServerMessage. Pure: no I/O, no threads, no
- * GStreamer. json-glib builds and parses, GLib does base64.
+ * GStreamer. json-glib builds and parses, base64 is ours (live/base64.h).
  */
 #pragma once
 

@@ -22,6 +22,8 @@
  */
 #include "live/protocol_decode.h"
 
+#include "live/base64.h"
+
 #include <cstring>
 #include <vector>
 
@@ -144,26 +146,10 @@ take_inline_audio (FrameCursor &cursor, int *rate, AudioPart *part)
 GBytes *
 decode_strict_base64 (const char *text, size_t length)
 {
-  if (length % 4 != 0)
-    return nullptr;
-  if (length == 0)
-    return g_bytes_new (nullptr, 0);
-  size_t padding = 0;
-  while (padding < 2 && text[length - 1 - padding] == '=')
-    padding++;
-  /* GLib reads '=' anywhere as a zero digit: only the padding may hold one. */
-  if (memchr (text, '=', length - padding))
-    return nullptr;
-  /* GLib skips every character outside the alphabet, so the output is
-   * short of the exact size by at least one 3-byte group whenever the text
-   * holds one: checking the size checks the alphabet, without a second pass
-   * over the text. No zeroing: every byte handed on is written. */
-  size_t exact = length / 4 * 3 - padding;
-  guchar *pcm = static_cast<guchar *> (g_malloc (length / 4 * 3));
-  gint state = 0;
-  guint save = 0;
-  gsize size = g_base64_decode_step (text, length, pcm, &state, &save);
-  if (size != exact) {
+  /* No zeroing: every byte handed on is written. */
+  guchar *pcm = static_cast<guchar *> (g_malloc (base64_decoded_capacity (length)));
+  size_t size = 0;
+  if (!base64_decode_strict (text, length, pcm, &size)) {
     g_free (pcm);
     return nullptr;
   }

@@ -29,9 +29,9 @@ DecodeResult decode_server_message_json (const char *data, size_t size);
  * else (including frames the general decoder would refuse). */
 std::optional<ServerMessage> decode_audio_frame_fast (const char *data, size_t size);
 
-/* Decodes padded base64 of the standard alphabet with GLib, or returns
- * nullptr if text is anything else (g_base64_decode would silently skip
- * characters outside the alphabet and play corrupt audio as noise). The
+/* Decodes padded base64 of the standard alphabet (base64_decode_strict), or
+ * returns nullptr if text is anything else (g_base64_decode would silently
+ * skip characters outside the alphabet and play corrupt audio as noise). The
  * returned GBytes owns one allocation holding exactly the decoded bytes. */
 GBytes *decode_strict_base64 (const char *text, size_t length);
 

@@ -7,6 +7,7 @@
  * written straight around the base64 text.
  */
 #include "live/protocol.h"
+#include "live/base64.h"
 #include "live/json_build.h"
 #include "live/protocol_setup_parts.h"
 
@@ -127,18 +128,13 @@ encode_realtime_audio (const uint8_t *pcm, size_t size, int rate)
   std::string rate_text = std::to_string (rate);
 
   std::string out;
-  size_t base64_max = (size / 3 + 1) * 4 + 4;
-  out.reserve (sizeof (prefix) + rate_text.size () + sizeof (middle) + base64_max
+  out.reserve (sizeof (prefix) + rate_text.size () + sizeof (middle) + base64_encoded_size (size)
       + sizeof (suffix));
   out.append (prefix).append (rate_text).append (middle);
 
   size_t start = out.size ();
-  out.resize (start + base64_max);
-  gint state = 0, save = 0;
-  char *dest = &out[start];
-  gsize written = g_base64_encode_step (pcm, size, FALSE, dest, &state, &save);
-  written += g_base64_encode_close (FALSE, dest + written, &state, &save);
-  out.resize (start + written);
+  out.resize (start + base64_encoded_size (size));
+  base64_encode (pcm, size, &out[start]);
 
   out.append (suffix);
   return out;
