@@ -410,7 +410,7 @@ audio_before (const std::vector<std::string> &frames, const std::string &marker)
 GST_START_TEST (undeclared_call_keeps_the_microphone_open_on_3_8_and_holds_it_on_2_5)
 {
   for (const char *model : {MODEL_3_8, MODEL_2_5}) {
-    const bool blocks = model == MODEL_2_5;
+    const bool blocks = g_strcmp0 (model, MODEL_2_5) == 0;
     /* --strict-tool-audio: the server closes (1008) on audio during a call it
      * runs blocking; on 3.8 it runs the undeclared call non-blocking. */
     ModelRun run (std::string ("api-key=test-model-key model=") + model, WEATHER_CALL,
