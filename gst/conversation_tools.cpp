@@ -13,7 +13,6 @@
 #include "messages.h"
 
 #include "live/model_catalog.h"
-
 #include "live/protocol_tools.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);

@@ -192,6 +192,10 @@ GST_START_TEST (refused_setting_fails_the_start_before_connecting_naming_the_pro
     {std::string ("model=") + MODEL_3_8 + " affective-dialog=true", "affective-dialog"},
     {std::string ("model=") + MODEL_3_8 + " code-execution=true", "code-execution"},
     {std::string ("model=") + MODEL_3_1 + " proactive-audio=true", "proactive-audio"},
+    {std::string ("model=") + MODEL_3_8 + " thinking-budget=0", "thinking-budget"},
+    /* Found under the Vertex resource name too. */
+    {std::string ("backend=vertex-ai location=us-central1 model=") + MODEL_EXTENDED,
+        "thinking-level"},
   };
   for (const auto &c : cases) {
     ModelRun run ("api-key=test-model-key " + c.properties);
