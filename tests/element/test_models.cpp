@@ -486,16 +486,20 @@ GST_START_TEST (scheduling_is_sent_only_where_the_model_and_backend_take_it)
     {"name": "get_weather", "behavior": "NON_BLOCKING"}]}])";
   const std::string vertex = "backend=vertex-ai location=us-central1 ";
   /* Gemini API, 3.8: the undeclared call runs NON_BLOCKING and takes it. */
-  ck_assert_str_eq (scheduling_sent (std::string ("model=") + MODEL_3_8, UNDECLARED_TOOLS,
-      "when-idle").c_str (), "WHEN_IDLE");
+  const std::string gemini_api = scheduling_sent (std::string ("model=") + MODEL_3_8,
+      UNDECLARED_TOOLS, "when-idle");
+  ck_assert_str_eq (gemini_api.c_str (), "WHEN_IDLE");
   /* Vertex: only for a call the user declared NON_BLOCKING. */
-  ck_assert_str_eq (scheduling_sent (vertex + "model=" + MODEL_3_8, UNDECLARED_TOOLS,
-      "when-idle").c_str (), "");
-  ck_assert_str_eq (scheduling_sent (vertex + "model=" + MODEL_3_8, DECLARED_NON_BLOCKING,
-      "interrupt").c_str (), "INTERRUPT");
+  const std::string vertex_undeclared = scheduling_sent (vertex + "model=" + MODEL_3_8,
+      UNDECLARED_TOOLS, "when-idle");
+  ck_assert_str_eq (vertex_undeclared.c_str (), "");
+  const std::string vertex_declared = scheduling_sent (vertex + "model=" + MODEL_3_8,
+      DECLARED_NON_BLOCKING, "interrupt");
+  ck_assert_str_eq (vertex_declared.c_str (), "INTERRUPT");
   /* Extended thinking refuses the field (1007) whatever was declared. */
-  ck_assert_str_eq (scheduling_sent (std::string ("thinking-level=low model=") + MODEL_EXTENDED,
-      DECLARED_NON_BLOCKING, "silent").c_str (), "");
+  const std::string extended = scheduling_sent (std::string ("thinking-level=low model=")
+      + MODEL_EXTENDED, DECLARED_NON_BLOCKING, "silent");
+  ck_assert_str_eq (extended.c_str (), "");
 }
 GST_END_TEST;
 
