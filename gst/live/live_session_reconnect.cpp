@@ -72,8 +72,13 @@ LiveSession::change_setup (std::function<void (SetupConfig &)> change, bool resu
     if (!core || core->stopped)
       return;
     change (core->setup);
-    if (resume)
+    if (!resume)
+      return;
+    if (core->state == Core::State::READY)
       core->resume_planned (why);
+    else if (core->state == Core::State::AWAITING_SETUP)
+      core->resume_after_setup = why;
+    /* Otherwise no setup is out yet: the next connection's carries the change. */
   });
 }
 
