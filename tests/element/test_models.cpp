@@ -529,13 +529,20 @@ check_update (const GstStructure *s, const char *applied, bool ok)
 
 GST_START_TEST (playing_changes_on_3_8_go_out_as_context_update)
 {
-  ModelRun run ("api-key=test-model-key system-instruction=\"Be brief.\"");
+  /* The second turn calls get_weather, which the new tools declare BLOCKING
+   * (on 3.8 an undeclared call would not block). */
+  static const char *const BLOCKING_TOOLS = R"([{"functionDeclarations": [
+    {"name": "get_weather", "description": "Weather in a city", "behavior": "BLOCKING"}]}])";
+  ModelRun run ("api-key=test-model-key system-instruction=\"Be brief.\"",
+      R"({"turns": [{"reply": "Hello there."}, {"tool_calls": [{"id": "call-w",
+          "name": "get_weather", "args": {"city": "Paris"}}],
+          "reply_after_tool": "It is sunny in Paris."}]})");
   run.start ();
   run.speak_turn ();
   ck_assert_msg (run.wait_messages ("geminilive/turn-complete"), "no reply; bus:\n%s",
       run.log.dump ().c_str ());
   g_object_set (run.live, "system-instruction", "Answer in German.", nullptr);
-  g_object_set (run.live, "tools", UNDECLARED_TOOLS, nullptr);
+  g_object_set (run.live, "tools", BLOCKING_TOOLS, nullptr);
   ck_assert_msg (run.wait_messages ("geminilive/context-update", 2), "no confirmation; bus:\n%s",
       run.log.dump ().c_str ());
   check_update (context_updates (run, "system-instruction").at (0), "context-update", true);
@@ -548,7 +555,7 @@ GST_START_TEST (playing_changes_on_3_8_go_out_as_context_update)
   auto updates = run.frames_with ("\"contextUpdate\"");
   ck_assert_msg (contains (updates[0], "Answer in German."), "%s", updates[0].c_str ());
   ck_assert_msg (contains (updates[1], "\"functionDeclarations\"")
-          && contains (updates[1], "get_weather"), "%s", updates[1].c_str ());
+          && contains (updates[1], "\"behavior\":\"BLOCKING\""), "%s", updates[1].c_str ());
   /* No new connection: one setup only. */
   ck_assert_uint_eq (run.frames_with ("\"setup\"").size (), 1);
 
@@ -559,7 +566,15 @@ GST_START_TEST (playing_changes_on_3_8_go_out_as_context_update)
   check_update (refused, "context-update", false);
   ck_assert_msg (contains (gst_structure_get_string (refused, "reason"), "codeExecution"),
       "%s", gst_structure_get_string (refused, "reason"));
+  /* Later calls follow the new declarations. */
   run.speak_turn ();
+  ck_assert_msg (run.wait_calls (1), "no tool-call; bus:\n%s", run.log.dump ().c_str ());
+  ck_assert (run.wait_messages ("geminilive/tool-call"));
+  gboolean blocking = FALSE;
+  ck_assert (gst_structure_get_boolean (run.log.element_messages ("geminilive/tool-call")[0],
+      "blocking", &blocking));
+  ck_assert_msg (blocking, "the call does not follow the updated tools (BLOCKING)");
+  ck_assert (run.answer ("call-w", R"({"sky": "sunny"})", nullptr));
   ck_assert_msg (run.wait_messages ("geminilive/turn-complete", 2), "no second reply; bus:\n%s",
       run.log.dump ().c_str ());
   ck_assert_msg (run.errors ().empty (), "error: %s", run.errors ().c_str ());
