@@ -13,6 +13,7 @@
 #include "messages.h"
 #include "running_time.h"
 
+#include "live/model_catalog.h"
 #include "live/protocol_tools.h"
 
 #include <algorithm>
@@ -107,8 +108,20 @@ Conversation::remember_route (const BackendRoute &route)
 void
 Conversation::update_settings (const ConversationSettings &settings)
 {
-  std::lock_guard<std::mutex> guard (session_lock_);
-  settings_ = settings;
+  ContextChange change;
+  {
+    std::lock_guard<std::mutex> guard (session_lock_);
+    if (session_) {
+      change.system_instruction = settings.system_instruction != settings_.system_instruction;
+      change.tools = settings.tools_json != settings_.tools_json
+          || settings.google_search != settings_.google_search
+          || settings.code_execution != settings_.code_execution;
+    }
+    settings_ = settings;
+  }
+  /* Outside the lock: it posts its outcome on the bus. */
+  if (change.system_instruction || change.tools)
+    change_context (settings, change);
 }
 
 std::string
@@ -131,7 +144,7 @@ Conversation::unparsable_frames ()
 bool
 Conversation::build_setup (const ConversationSettings &s, const std::string &model_resource,
     gemlive::SetupConfig &setup, gemlive::SessionOptions &options,
-    std::set<std::string> &non_blocking)
+    gemlive::ToolDeclarations &declared)
 {
   setup.model = model_resource;
   setup.voice = s.voice;
@@ -170,9 +183,21 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
     setup.affective_dialog = true;
   setup.media_resolution = property_wire_media_resolution (s.media_resolution);
 
+  /* Model-aware settings (docs/models.md); check_setup_for_model () then
+   * refuses what the model does not take. */
+  setup.thinking_level = property_thinking_level (s.thinking_level);
+  if (s.proactive_video)
+    setup.proactive_video = true;
+  setup.input_transcription_settings.language_codes
+      = property_split_list (s.transcription_languages);
+  setup.input_transcription_settings.custom_vocabulary
+      = property_split_list (s.custom_vocabulary);
+  if (s.history_in_client_content)
+    setup.history_in_client_content = true;
+
   /* Tools */
   std::string error = s.tools_error;
-  gemlive::ToolDeclarations declared;
+  declared = gemlive::ToolDeclarations ();
   if (!error.empty () || (!s.tools_json.empty () && !gemlive::parse_tools_json (s.tools_json,
               declared, error))) {
     GstElement *owner = owner_ref ();
@@ -184,7 +209,6 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
   setup.tools_json = s.tools_json;
   setup.google_search = s.google_search;
   setup.code_execution = s.code_execution;
-  non_blocking = declared.non_blocking_functions;
 
   /* Resilience */
   if (s.compression_trigger_tokens && s.compression_target_tokens
@@ -216,6 +240,22 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
   options.reconnect.initial_delay_ms = s.reconnect_initial_delay_ms;
   options.reconnect.max_delay_ms = s.reconnect_max_delay_ms;
   return true;
+}
+
+bool
+Conversation::check_setup_for_model (GstElement *owner, const gemlive::SetupConfig &setup,
+    const gemlive::ToolDeclarations &declared)
+{
+  auto refusal = gemlive::validate_setup_for_model (setup, declared);
+  if (!refusal)
+    return true;
+  /* The service would close the session with 1007 once connected; saying
+   * which property to change here saves the user the round trip. */
+  GST_ELEMENT_ERROR (owner, RESOURCE, SETTINGS, ("%s", refusal->message.c_str ()),
+      ("Change the %s property, or choose another model (model=%s); docs/models.md lists what "
+          "each model takes. No connection was made.", refusal->property.c_str (),
+          refusal->model.c_str ()));
+  return false;
 }
 
 /* Emits need-app-check-token on the application's side (Firebase backends),
@@ -259,13 +299,15 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
     remember_route (route);
   gemlive::SetupConfig setup;
   gemlive::SessionOptions options;
-  std::set<std::string> non_blocking;
+  gemlive::ToolDeclarations declared;
   if (!built) {
     backend_post_request_error (owner, s, kind, redact (error));
-  } else if (build_setup (s, model_resource, setup, options, non_blocking)) {
+  } else if (build_setup (s, model_resource, setup, options, declared)
+      && check_setup_for_model (owner, setup, declared)) {
     reply_.reset ();
-    gate_.reset (non_blocking);
+    gate_.reset (gemlive::find_model_rules (model_resource), declared);
     const std::string redacted_url = request.redacted_url;
+    const gemlive::SetupConfig session_setup = setup;
     auto session = std::make_shared<gemlive::LiveSession> (*this,
         make_provider (std::move (request)), std::move (setup), options);
     auto &thread = session->network_thread ();
@@ -281,6 +323,9 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
     {
       std::lock_guard<std::mutex> guard (session_lock_);
       session_ = session;
+      setup_ = session_setup;
+      declared_tools_ = declared;
+      context_reconnects_.clear ();
       chunk_alarm_ = chunk_alarm;
       drain_alarm_ = drain_alarm;
       tool_alarm_ = tool_alarm;
@@ -329,12 +374,13 @@ Conversation::close ()
   quiet_alarm.reset ();
   usage_alarm.reset ();
   session->stop ();
-  gate_.reset ({});
+  gate_.reset (nullptr, {});
   std::string handle = session->resumption_handle ();
   {
     std::lock_guard<std::mutex> guard (session_lock_);
     unparsable_before_ += session->unparsable_frames ();
     last_resumption_handle_ = handle;
+    context_reconnects_.clear ();
     owner_ = nullptr;
   }
   GST_DEBUG_OBJECT (owner, "Live session closed");

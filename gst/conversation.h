@@ -121,8 +121,11 @@ private:
 
   /* conversation.cpp */
   bool build_setup (const ConversationSettings &s, const std::string &model_resource,
-      gemlive::SetupConfig &setup, gemlive::SessionOptions &options, std::set<std::string>
-      &non_blocking);
+      gemlive::SetupConfig &setup, gemlive::SessionOptions &options,
+      gemlive::ToolDeclarations &declared);
+  /* The setup names a setting its model refuses: the error, before connecting. */
+  bool check_setup_for_model (GstElement *owner, const gemlive::SetupConfig &setup,
+      const gemlive::ToolDeclarations &declared);
   gemlive::RequestProvider make_provider (gemlive::ConnectionRequest first);
   void request_for_reconnection (gemlive::RequestReady ready);
   void remember_route (const BackendRoute &route);
@@ -155,6 +158,17 @@ private:
   void usage_wait_over ();
   void flush_partial_chunk ();
 
+  /* conversation_context.cpp: system-instruction / tools changed while open */
+  struct ContextChange {
+    bool system_instruction = false;
+    bool tools = false;
+  };
+  void change_context (const ConversationSettings &settings, const ContextChange &change);
+  /* A resumed connection (or the first one) carries the changes waiting for it. */
+  void confirm_context_reconnect (GstElement *owner);
+  /* The session ended before such a connection came. */
+  void refuse_context_reconnect (GstElement *owner, const std::string &why);
+
   /* conversation_tools.cpp */
   void on_tool_calls (const std::vector<gemlive::FunctionCall> &calls);
   void on_tool_cancellation (const std::vector<std::string> &ids);
@@ -176,6 +190,12 @@ private:
   guint64 unparsable_before_ = 0;                /* of sessions already closed */
   std::string last_resumption_handle_;           /* of the session closed last */
   guint64 generation_ = 0;                       /* per session: stale tool-calls are skipped */
+  /* Of the open session: the setup as its next connection sends it (kept
+   * in step with mid-session changes) and its function declarations. */
+  gemlive::SetupConfig setup_;
+  gemlive::ToolDeclarations declared_tools_;
+  /* Settings changed mid-session waiting for a resumed connection. */
+  std::vector<std::string> context_reconnects_;
 
   /* Network thread only: a turn's end waiting for the turn's usage. */
   std::optional<TurnEnd> held_turn_end_;

@@ -11,6 +11,8 @@
 
 #include "messages.h"
 
+#include "live/model_catalog.h"
+
 GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_debug
 
@@ -110,6 +112,7 @@ Conversation::on_setup_complete ()
   GST_INFO_OBJECT (owner, "setupComplete: the session is ready");
   messages::post (owner, messages::session_state ("connected"));
   messages::post_connect_progress (owner, GST_PROGRESS_TYPE_COMPLETE);
+  confirm_context_reconnect (owner);
   gst_object_unref (owner);
 }
 
@@ -377,6 +380,13 @@ Conversation::post_session_end_error (GstElement *owner, const SessionEnd &end)
     GST_ELEMENT_ERROR (owner, RESOURCE, NOT_AUTHORIZED,
         ("Gemini Live rejected the session (close 1007: %s). Check api-key or GEMINI_API_KEY.",
             shown_reason), (nullptr));
+  else if (auto setting = gemlive::setting_named_by_close (end.close_code, reason))
+    /* The service's reasons for refusing a setting (protocol.md): name the
+     * property, so the user need not translate the wire field. */
+    GST_ELEMENT_ERROR (owner, RESOURCE, SETTINGS,
+        ("Gemini Live refused the %s setting of model %s (close %d: %s).",
+            setting->property.c_str (), model.c_str (), end.close_code, shown_reason),
+        ("To fix: %s.", setting->advice.c_str ()));
   else if (end.close_code == 1007)
     GST_ELEMENT_ERROR (owner, RESOURCE, SETTINGS,
         ("Gemini Live rejected the session (close 1007: %s). Check the element's properties.",
@@ -406,6 +416,7 @@ Conversation::on_session_end (const SessionEnd &end)
   GST_INFO_OBJECT (owner, "session ended: close code %d", end.close_code);
   release_held_turn_end (owner);
   messages::post (owner, messages::session_closed (end.close_code, redact (end.reason)));
+  refuse_context_reconnect (owner, "the session ended before a resumed connection carried it");
   if (!reply_.was_connected ())
     messages::post_connect_progress (owner, GST_PROGRESS_TYPE_ERROR);
   /* After our EOS a close is the normal end of the conversation. */
@@ -473,6 +484,7 @@ Conversation::on_resumed (const gemlive::ResumeNotice &notice)
   }
   gate_.connection_replaced (session ().get ());
   messages::post (owner, messages::session_resumed (notice, reason));
+  confirm_context_reconnect (owner);
   gst_object_unref (owner);
 }
 

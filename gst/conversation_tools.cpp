@@ -12,6 +12,7 @@
 
 #include "messages.h"
 
+#include "live/model_catalog.h"
 #include "live/protocol_tools.h"
 
 GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);
@@ -151,9 +152,24 @@ Conversation::send_tool_response (const gchar *id, const gchar *name,
     auto s = session ();
     if (!s)
       return refuse (owner, id, "the element has no Live session (it is not PAUSED or PLAYING)");
-    auto verdict = gate_.answer (*s, id, name ? name : "", response.scheduling,
-        [&response] (const std::string &call_name) {
+    /* What the model takes: no scheduling on extended thinking, nor on
+     * Vertex unless the call was declared NON_BLOCKING. */
+    std::string model;
+    gemlive::ToolDeclarations declared;
+    {
+      std::lock_guard<std::mutex> guard (session_lock_);
+      model = setup_.model;
+      declared = declared_tools_;
+    }
+    const gemlive::ToolScheduling requested = response.scheduling;
+    auto verdict = gate_.answer (*s, id, name ? name : "", requested,
+        [&] (const std::string &call_name) {
           response.name = call_name;
+          response.scheduling = gemlive::scheduling_to_send (model, declared, call_name,
+              requested);
+          if (response.scheduling != requested)
+            GST_DEBUG_OBJECT (owner, "scheduling of call %s left out: model %s refuses it", id,
+                model.c_str ());
           std::string out, unused;
           return gemlive::encode_tool_response (response, out, unused) ? out : std::string ();
         });

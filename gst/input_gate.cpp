@@ -22,17 +22,25 @@ init_debug ()
 }
 
 void
-InputGate::reset (std::set<std::string> non_blocking_functions)
+InputGate::reset (const gemlive::ModelRules *rules, gemlive::ToolDeclarations declared)
 {
   init_debug ();
   std::lock_guard<std::mutex> guard (lock_);
   chunker_.reset ();
   table_.clear ();
-  table_.set_non_blocking_functions (std::move (non_blocking_functions));
+  table_.set_call_behaviour (rules, std::move (declared));
   held_.clear ();
   held_.reset_counters ();
   gate_closed_ = false;
   drop_told_ = false;
+}
+
+void
+InputGate::set_call_behaviour (const gemlive::ModelRules *rules,
+    gemlive::ToolDeclarations declared)
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  table_.set_call_behaviour (rules, std::move (declared));
 }
 
 void

@@ -35,8 +35,12 @@ struct GateNews {
 
 class InputGate {
 public:
-  /* A session opens: no calls, no held input, nothing in the chunker. */
-  void reset (std::set<std::string> non_blocking_functions);
+  /* A session opens: no calls, no held input, nothing in the chunker. A
+   * call then blocks as the model (nullptr: unknown) and the declarations
+   * say (gemlive::call_is_blocking). */
+  void reset (const gemlive::ModelRules *rules, gemlive::ToolDeclarations declared);
+  /* The tools changed mid-session: later calls follow the new declarations. */
+  void set_call_behaviour (const gemlive::ModelRules *rules, gemlive::ToolDeclarations declared);
   /* A new caps event: audio of the old rate goes out first. */
   void set_rate (gemlive::LiveSession *session, int rate, GateNews &news);
   int rate ();

@@ -189,6 +189,19 @@ audio_dropped (guint64 dropped_ms, guint64 total_dropped_ms, guint max_queued_ms
       "max-queued-ms", G_TYPE_UINT, max_queued_ms, nullptr);
 }
 
+GstStructure *
+context_update (const std::string &setting, const char *applied, bool ok,
+    const std::string &reason)
+{
+  GstStructure *s = gst_structure_new ("geminilive/context-update",
+      "setting", G_TYPE_STRING, setting.c_str (),
+      "applied", G_TYPE_STRING, applied,
+      "ok", G_TYPE_BOOLEAN, ok, nullptr);
+  if (!reason.empty ())
+    gst_structure_set (s, "reason", G_TYPE_STRING, reason.c_str (), nullptr);
+  return s;
+}
+
 void
 post (GstElement *element, GstStructure *structure)
 {

@@ -55,6 +55,11 @@ GstStructure *url_context (const gemlive::UrlContextMetadata &url_context,
  * total-dropped-ms (this session), max-queued-ms */
 GstStructure *audio_dropped (guint64 dropped_ms, guint64 total_dropped_ms, guint max_queued_ms);
 
+/* geminilive/context-update: setting ("system-instruction" | "tools"), applied
+ * ("context-update" | "reconnect"), ok, [reason] (why it was refused) */
+GstStructure *context_update (const std::string &setting, const char *applied, bool ok,
+    const std::string &reason);
+
 /* Posts `structure` as an element message of `element`. */
 void post (GstElement *element, GstStructure *structure);
 /* GST_MESSAGE_PROGRESS of the connection: type START, COMPLETE or ERROR. */

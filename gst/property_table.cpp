@@ -9,6 +9,7 @@
 #include "property_table.h"
 
 #include "live/audio_chunker.h"
+#include "live/model_catalog.h"
 #include "live/protocol_tools.h"
 #include "live/reconnect_policy.h"
 
@@ -193,7 +194,15 @@ DEFINE_ENUM_TYPE (activity_handling_get_type, "GstGeminiLiveActivityHandling",
 DEFINE_ENUM_TYPE (turn_coverage_get_type, "GstGeminiLiveTurnCoverage",
     {0, "Not sent (the service's default)", "unset"},
     {1, "TURN_INCLUDES_ONLY_ACTIVITY: only detected speech is the turn", "only-activity"},
-    {2, "TURN_INCLUDES_ALL_INPUT: all input since the last turn is the turn", "all-input"})
+    {2, "TURN_INCLUDES_ALL_INPUT: all input since the last turn is the turn", "all-input"},
+    {3, "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO: detected speech and all video (the "
+        "gemini-3.8-live default)", "audio-activity-and-all-video"})
+DEFINE_ENUM_TYPE (thinking_level_get_type, "GstGeminiLiveThinkingLevel",
+    {0, "Not sent (the model's default)", "unset"},
+    {1, "MINIMAL (gemini-3.1-flash-live-preview's default)", "minimal"},
+    {2, "LOW", "low"},
+    {3, "MEDIUM", "medium"},
+    {4, "HIGH", "high"})
 DEFINE_ENUM_TYPE (media_resolution_get_type, "GstGeminiLiveMediaResolution",
     {0, "Not sent (the service's default)", "unset"},
     {1, "MEDIA_RESOLUTION_LOW (fewest tokens per frame)", "low"},
@@ -232,7 +241,7 @@ std::string
 property_wire_turn_coverage (int value)
 {
   static const char *const wire[] = {"", "TURN_INCLUDES_ONLY_ACTIVITY",
-      "TURN_INCLUDES_ALL_INPUT"};
+      "TURN_INCLUDES_ALL_INPUT", "TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO"};
   return wire_name (wire, value);
 }
 
@@ -242,6 +251,32 @@ property_wire_media_resolution (int value)
   static const char *const wire[] = {"", "MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM",
       "MEDIA_RESOLUTION_HIGH"};
   return wire_name (wire, value);
+}
+
+gemlive::ThinkingLevel
+property_thinking_level (int value)
+{
+  switch (value) {
+    case 1: return gemlive::ThinkingLevel::MINIMAL;
+    case 2: return gemlive::ThinkingLevel::LOW;
+    case 3: return gemlive::ThinkingLevel::MEDIUM;
+    case 4: return gemlive::ThinkingLevel::HIGH;
+    default: return gemlive::ThinkingLevel::UNSET;
+  }
+}
+
+std::vector<std::string>
+property_split_list (const std::string &text)
+{
+  std::vector<std::string> out;
+  gchar **items = g_strsplit (text.c_str (), ",", -1);
+  for (gchar **item = items; *item; item++) {
+    g_strstrip (*item);
+    if (**item)
+      out.emplace_back (*item);
+  }
+  g_strfreev (items);
+  return out;
 }
 
 size_t
@@ -288,15 +323,17 @@ build_table ()
         "projects/<project>/locations/<location>/publishers/google/models/<model> "
         "(vertex-ai, firebase-vertex-ai; publishers/google/models/<model> with an express "
         "key); a full resource name is sent as it is", S,
-        &CS::model, "gemini-2.5-flash-native-audio-preview-12-2025", ROW_EMPTY_IS_DEFAULT),
+        &CS::model, gemlive::DEFAULT_LIVE_MODEL, ROW_EMPTY_IS_DEFAULT),
     text ("voice", "Voice", "Prebuilt voice name (e.g. Puck, Kore); empty = the model's default",
         S, &CS::voice, nullptr),
     text ("language-code", "Language code",
         "BCP-47 language of the spoken replies (e.g. en-US); empty = automatic", S,
         &CS::language_code, nullptr),
     text ("system-instruction", "System instruction",
-        "Instructions that steer the model for the whole session; empty = none", S,
-        &CS::system_instruction, nullptr),
+        "Instructions that steer the model for the whole session; empty = none. May be set "
+        "while PLAYING: sent as contextUpdate where the model takes it, else through a "
+        "resumed connection; geminilive/context-update says which and whether it worked", S,
+        &CS::system_instruction, nullptr, ROW_PLAYING),
     real ("temperature", "Temperature",
         "Sampling temperature; -1 = unset (the service's default is used)", S, &CS::temperature,
         -1.0, 2.0, -1.0),
@@ -365,6 +402,31 @@ build_table ()
         "Resolution at which the service reads video frames; unset = not sent." NEXT, S,
         &CS::media_resolution, media_resolution_get_type, 0),
 
+    /* The session: settings that depend on the model (docs/models.md). A
+     * value the model refuses fails READY->PAUSED before connecting. */
+    enumeration ("thinking-level", "Thinking level",
+        "generationConfig.thinkingConfig.thinkingLevel of the 3.x models; unset = not sent. "
+        "Required (low, medium or high) by gemini-3.8-live-extended-thinking; refused by "
+        "gemini-3.8-live and the 2.5 models (which take thinking-budget)." NEXT, S,
+        &CS::thinking_level, thinking_level_get_type, 0),
+    boolean ("proactive-video", "Proactive video",
+        "Let the model speak up about what it sees without being asked "
+        "(proactivity.proactiveVideo, sent only when TRUE)." NEXT, S, &CS::proactive_video,
+        false),
+    text ("transcription-languages", "Transcription languages",
+        "Comma-separated BCP-47 codes the user's speech is expected in "
+        "(inputAudioTranscription.languageCodes, e.g. \"en-US,de-DE\"); empty = not sent." NEXT,
+        S, &CS::transcription_languages, nullptr),
+    text ("custom-vocabulary", "Custom vocabulary",
+        "Comma-separated words and names the transcription of the user's speech should "
+        "favour (inputAudioTranscription.customVocabulary, up to 1000 terms); empty = not "
+        "sent." NEXT, S, &CS::custom_vocabulary, nullptr),
+    boolean ("history-in-client-content", "History in client content",
+        "historyConfig.initialHistoryInClientContent: send-client-content seeds the history. "
+        "Needed on gemini-3.1-flash-live-preview to use send-client-content after the "
+        "model's first turn (the service closes the session otherwise); sent only when "
+        "TRUE." NEXT, S, &CS::history_in_client_content, false),
+
     /* The session: backends and credentials (docs/backends.md) */
     enumeration ("backend", "Backend",
         "Which service the session goes through; each has its own credentials "
@@ -405,8 +467,9 @@ build_table ()
           "JSON array of Tool objects as in the Live API setup (functionDeclarations with "
           "name, description, parameters and behavior BLOCKING|NON_BLOCKING; googleSearch; "
           "codeExecution; urlContext). Checked when set; an invalid value fails the "
-          "READY->PAUSED change with an error naming the bad field. Empty = no tools", S,
-          &CS::tools_json, nullptr);
+          "READY->PAUSED change with an error naming the bad field. Empty = no tools. May be "
+          "set while PLAYING, as system-instruction (geminilive/context-update)", S,
+          &CS::tools_json, nullptr, ROW_PLAYING);
       row.after_set = check_tools;
       return row;
     }(),

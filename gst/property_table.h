@@ -15,6 +15,7 @@
 #pragma once
 
 #include "live/endpoint.h"
+#include "live/protocol.h"
 
 #include <gst/gst.h>
 
@@ -58,6 +59,12 @@ struct ConversationSettings {
   bool proactive_audio = false;
   bool affective_dialog = false;
   int media_resolution = 0;
+  /* session: model-aware setup (docs/models.md) */
+  int thinking_level = 0;                 /* 0 = not sent */
+  bool proactive_video = false;
+  std::string transcription_languages;    /* comma-separated BCP-47 hints */
+  std::string custom_vocabulary;          /* comma-separated terms */
+  bool history_in_client_content = false;
   /* session: backends and credentials (secrets are write-only) */
   int backend = 0;
   std::string project;
@@ -124,6 +131,10 @@ std::string property_wire_end_sensitivity (int value);
 std::string property_wire_activity_handling (int value);
 std::string property_wire_turn_coverage (int value);
 std::string property_wire_media_resolution (int value);
+gemlive::ThinkingLevel property_thinking_level (int value);
+/* "en-US, de-DE" -> {"en-US", "de-DE"}: split at commas, blanks trimmed,
+ * empty items dropped. */
+std::vector<std::string> property_split_list (const std::string &text);
 
 /* Audio frames in resume-buffer ms (at least one). */
 size_t property_resume_buffer_frames (const ConversationSettings &settings);

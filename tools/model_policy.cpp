@@ -153,6 +153,30 @@ check_setup_for_model (JsonObject *setup, ModelPolicy &policy)
 }
 
 std::optional<CloseSpec>
+check_context_update (JsonObject *update, ModelPolicy &policy)
+{
+  if (!policy.rules)
+    return std::nullopt;  /* a model the catalog does not know: taken as sent */
+  const ModelRules &r = *policy.rules;
+  if (!r.context_update)
+    return refused ();
+  if (client_member (update, "systemInstruction") && !r.system_instruction)
+    return refused ();
+  JsonObject *tools = client_object (update, "tools");
+  if (tools == nullptr)
+    return std::nullopt;
+  /* Checked like the setup's tools, into a copy kept only when accepted. */
+  ModelPolicy replaced = policy;
+  replaced.tools = ToolDeclarations ();
+  if (client_member (tools, "tools") != nullptr) {
+    if (auto close = check_tools (tools, r, replaced))
+      return close;
+  }
+  policy.tools = replaced.tools;
+  return std::nullopt;
+}
+
+std::optional<CloseSpec>
 check_response_scheduling (const ModelPolicy &policy, bool has_scheduling)
 {
   if (has_scheduling && policy.rules && !policy.rules->scheduling)

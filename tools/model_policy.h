@@ -41,6 +41,12 @@ struct ModelPolicy {
  * for a setting the model refuses, or nothing. */
 std::optional<CloseSpec> check_setup_for_model (JsonObject *setup, ModelPolicy &policy);
 
+/* contextUpdate {systemInstruction, tools: {tools: [...]}}: the close the
+ * service would send (a model that takes no contextUpdate, tools the model
+ * refuses), or nothing; then `policy.tools` holds the new declarations when
+ * the update replaced them. */
+std::optional<CloseSpec> check_context_update (JsonObject *update, ModelPolicy &policy);
+
 /* The close for a functionResponse that carries `scheduling` where the model
  * refuses it, or nothing. */
 std::optional<CloseSpec> check_response_scheduling (const ModelPolicy &policy, bool has_scheduling);

@@ -235,6 +235,14 @@ ServerSession::handle_frame (const char *data, gsize size)
     handle_client_content (content);
   } else if (JsonObject *response = client_object (root, "toolResponse")) {
     handle_tool_response (response);
+  } else if (JsonObject *update = client_object (root, "contextUpdate")) {
+    /* No answer: the service takes it in order with the input, or closes. */
+    if (std::optional<CloseSpec> refusal = check_context_update (update, model_)) {
+      server_.log ("%s: contextUpdate refused for this model", tag_.c_str ());
+      close (refusal->code, refusal->reason);
+    } else {
+      server_.log ("%s: contextUpdate taken", tag_.c_str ());
+    }
   } else {
     GList *members = json_object_get_members (root);
     std::string name = members != nullptr ? static_cast<const char *> (members->data) : "";

@@ -91,6 +91,7 @@ LiveSession::Core::connect_with (ConnectionRequest request)
 
   setup.resumption_handle = handle;
   sent_handle = !handle.empty ();
+  resume_after_setup.clear ();  /* this setup carries every change so far */
   go_away_plan.reset ();
   log (LogLevel::INFO, "connecting to " + request.redacted_url
       + (sent_handle ? " (resuming the session)" : ""));
@@ -205,16 +206,21 @@ LiveSession::Core::setup_completed ()
   if (first)
     listener.on_setup_complete ();
   /* A reconnection, or a first connection whose handle was refused. */
-  if (resume_reason.empty () || stopped)
-    return;
-  ResumeNotice notice;
-  notice.reason = resume_reason;
-  notice.context_kept = sent_handle;
-  resume_reason.clear ();
-  resume_fresh = false;
-  log (LogLevel::INFO, std::string ("reconnected (") + (sent_handle ? "session resumed" :
-          "fresh session") + "): " + notice.reason);
-  listener.on_resumed (notice);
+  if (!resume_reason.empty () && !stopped) {
+    ResumeNotice notice;
+    notice.reason = resume_reason;
+    notice.context_kept = sent_handle;
+    resume_reason.clear ();
+    resume_fresh = false;
+    log (LogLevel::INFO, std::string ("reconnected (") + (sent_handle ? "session resumed" :
+            "fresh session") + "): " + notice.reason);
+    listener.on_resumed (notice);
+  }
+  if (!resume_after_setup.empty () && !stopped && state == State::READY) {
+    std::string why;
+    why.swap (resume_after_setup);
+    resume_planned (why);
+  }
 }
 
 /* One warning when dropping starts (the application hears it while the

@@ -105,6 +105,15 @@ public:
   /* Queues one client frame (compact JSON); never blocks on the network.
    * Frames queued before setupComplete are sent right after it. Any thread. */
   void send (std::string frame);
+  /* Changes the setup that every later connection sends (the application
+   * changed the system instruction or the tools mid-session). With
+   * `resume`, an established connection is replaced at once by one resumed
+   * with the newest handle, so the change takes effect now (for models that
+   * take no contextUpdate); on_reconnecting / on_resumed report it with
+   * `why` as the reason. A connection whose setup is already out is resumed
+   * as soon as it is up; while none is being set up, the next one carries
+   * the change. Any thread; returns at once. */
+  void change_setup (std::function<void (SetupConfig &)> change, bool resume, std::string why);
   /* Closes the connection. Synchronous: no listener callback runs after it
    * returns. Any thread; on the network thread (from a callback) it only
    * guarantees no further callbacks. */

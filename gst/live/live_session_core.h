@@ -56,6 +56,9 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   unsigned attempts = 0;        /* consecutive failed reconnections */
   guint wait_generation = 0;    /* tells a stale close callback from the current wait */
   std::string resume_reason;    /* of the reconnection in progress */
+  /* change_setup () came while this connection's setup was already sent:
+   * resume once it is up, so the change takes effect. */
+  std::string resume_after_setup;
   bool resume_fresh = false;
 
   /* any thread, under lock */

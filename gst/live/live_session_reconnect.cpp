@@ -62,6 +62,26 @@ LiveSession::Core::resume_planned (const std::string &why)
   close_for_resumption (notice.delay_ms);
 }
 
+void
+LiveSession::change_setup (std::function<void (SetupConfig &)> change, bool resume,
+    std::string why)
+{
+  std::weak_ptr<Core> weak = core_;
+  thread_->invoke ([weak, change = std::move (change), resume, why = std::move (why)] {
+    auto core = weak.lock ();
+    if (!core || core->stopped)
+      return;
+    change (core->setup);
+    if (!resume)
+      return;
+    if (core->state == Core::State::READY)
+      core->resume_planned (why);
+    else if (core->state == Core::State::AWAITING_SETUP)
+      core->resume_after_setup = why;
+    /* Otherwise no setup is out yet: the next connection's carries the change. */
+  });
+}
+
 bool
 LiveSession::Core::connection_was_stable () const
 {

@@ -120,6 +120,10 @@ std::string encode_setup (const SetupConfig &config);
 struct ContextUpdate {
   std::optional<std::string> system_instruction;
   std::optional<std::string> tools_json;
+  /* With tools_json: add {"googleSearch": {}} / {"codeExecution": {}} unless
+   * the array has one, as the setup does. */
+  bool google_search = false;
+  bool code_execution = false;
 };
 bool encode_context_update (const ContextUpdate &update, std::string &frame, std::string &error);
 /* realtimeInput.audio with mimeType "audio/pcm;rate=<rate>" and base64 data. */

@@ -108,7 +108,8 @@ encode_context_update (const ContextUpdate &update, std::string &frame, std::str
     json_builder_set_member_name (b, "tools");
     json_builder_begin_object (b);
     json_builder_set_member_name (b, "tools");
-    json_builder_add_value (b, tools_array_node (declared, false, false));
+    json_builder_add_value (b, tools_array_node (declared, update.google_search,
+        update.code_execution));
     json_builder_end_object (b);
   }
   json_builder_end_object (b);

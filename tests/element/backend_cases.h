@@ -22,7 +22,8 @@ constexpr const char *ACCESS_TOKEN = "ya29.OAUTH-token-5c1e-never-logged";
 constexpr const char *APP_CHECK_TOKEN = "eyAppCheck.TOKEN-77aa-never-logged";
 constexpr const char *ID_TOKEN = "eyFirebaseID.TOKEN-31bd-never-logged";
 constexpr const char *EPHEMERAL_TOKEN = "auth_tokens/EPHEMERAL-0e4b-never-logged";
-constexpr const char *MODEL = "gemini-2.5-flash-native-audio-preview-12-2025";
+/* The default model (no test sets `model`): the same on every backend. */
+constexpr const char *MODEL = "gemini-3.8-live";
 
 /* Server arguments that make exactly the values above valid. */
 inline std::vector<std::string>

@@ -174,7 +174,9 @@ GST_START_TEST (url_context_reply_posts_urls_and_statuses_then_waits_for_input)
         {"url": "https://unreachable.example/", "status": "error"}],
       "waiting_for_input": true}]})");
   LocalServer server ({"--fast", "--scenario", scenario});
-  GstElement *pipeline = question_pipeline (server, "");
+  /* urlContext is a 2.5 tool (gemini-3.8-live refuses it). */
+  GstElement *pipeline = question_pipeline (server,
+      "model=gemini-2.5-flash-native-audio-preview-12-2025");
   GstElement *live = gst_bin_get_by_name (GST_BIN (pipeline), "live");
   g_object_set (live, "tools", "[{\"urlContext\": {}}]", nullptr);
   gst_object_unref (live);

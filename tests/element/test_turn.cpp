@@ -456,7 +456,10 @@ GST_START_TEST (generation_settings_are_sent_only_when_set)
 
   LocalServer rich_server ({"--fast"});
   Frames *rich = nullptr;
-  setup_of_a_session (rich_server, "max-output-tokens=300 top-p=0.9 top-k=20 "
+  /* The 2.5 model takes every one of these (3.8 refuses the thinking budget,
+   * affective dialog and proactiveAudio settings). */
+  setup_of_a_session (rich_server, "model=gemini-2.5-flash-native-audio-preview-12-2025 "
+      "max-output-tokens=300 top-p=0.9 top-k=20 "
       "thinking-budget=0 include-thoughts=true proactive-audio=true affective-dialog=true "
       "start-sensitivity=low end-sensitivity=high prefix-padding-ms=40 "
       "activity-handling=no-interruption turn-coverage=all-input", rich);

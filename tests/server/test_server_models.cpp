@@ -255,6 +255,49 @@ test_tool_calls_follow_the_model ()
   assert_str (x->close_reason (), "Function response scheduling is not supported for this model");
 }
 
+/* contextUpdate: taken by 3.8 (later calls follow the new tools), refused
+ * (1007) by a model that takes none, and new tools are checked like setup's. */
+void
+test_context_update_follows_the_model ()
+{
+  ScenarioFile scenario (R"({"turns":[{"tool_calls":[{"id":"fc-1","name":"get_time"}],)"
+      R"("reply":"Checking the time."}]})");
+  const char *const update = R"({"contextUpdate":{"systemInstruction":{"parts":[{"text":)"
+      R"("Answer in German."}]},"tools":{"tools":[{"functionDeclarations":[{"name":)"
+      R"("get_time","behavior":"BLOCKING"}]}]}}})";
+
+  /* 3.8 takes it without an answer; get_time is now BLOCKING, so the reply
+   * waits for the toolResponse. */
+  LocalServer server ({"--fast", "--scenario", scenario.path});
+  auto client = setup_session (server, setup_for ("gemini-3.8-live"));
+  client->send_text (update);
+  client->send_text (R"({"realtimeInput":{"text":"what time is it"}})");
+  g_assert_true (client->wait_until ([&] { return client->find ("toolCall") >= 0; }));
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  g_assert_false (client->closed ());
+  g_assert_cmpint (client->find ("turnComplete"), ==, -1);
+  client->send_text (R"({"toolResponse":{"functionResponses":[{"id":"fc-1","name":"get_time",)"
+                     R"("response":{"time":"noon"}}]}})");
+  g_assert_true (client->wait_until ([&] { return client->find ("turnComplete") >= 0; }));
+  assert_frames_valid (*client);
+
+  /* 2.5 takes no contextUpdate */
+  LocalServer older ({"--fast"});
+  auto o = setup_session (older,
+      setup_for ("gemini-2.5-flash-native-audio-preview-12-2025"));
+  o->send_text (update);
+  g_assert_true (o->wait_closed ());
+  g_assert_cmpint (o->close_code (), ==, 1007);
+
+  /* extended thinking refuses the BLOCKING declaration, as in setup */
+  LocalServer thinking ({"--fast"});
+  auto x = setup_session (thinking, setup_for ("gemini-3.8-live-extended-thinking", kHigh));
+  x->send_text (update);
+  g_assert_true (x->wait_closed ());
+  g_assert_cmpint (x->close_code (), ==, 1007);
+  assert_str (x->close_reason (), "BLOCKING function calls are not supported for this model");
+}
+
 void
 test_translate_model_answers_in_the_target_language ()
 {
@@ -402,6 +445,8 @@ main (int argc, char **argv)
   g_test_add_func ("/server-models/extended-thinking-speaks-a-filler-and-ends-at-idle",
       test_extended_thinking_speaks_a_filler_and_ends_at_idle);
   g_test_add_func ("/server-models/tool-calls-follow-the-model", test_tool_calls_follow_the_model);
+  g_test_add_func ("/server-models/context-update-follows-the-model",
+      test_context_update_follows_the_model);
   g_test_add_func ("/server-models/translate-model-answers-in-the-target-language",
       test_translate_model_answers_in_the_target_language);
   g_test_add_func ("/server-models/transcribe-model-sends-text-with-offsets-and-no-speech",
