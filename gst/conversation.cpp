@@ -13,6 +13,7 @@
 #include "messages.h"
 #include "running_time.h"
 
+#include "live/model_catalog.h"
 #include "live/protocol_tools.h"
 
 #include <algorithm>
@@ -263,7 +264,8 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
   if (!built) {
     backend_post_request_error (owner, s, kind, redact (error));
   } else if (build_setup (s, model_resource, setup, options, non_blocking)) {
-    reply_.reset ();
+    const gemlive::ModelRules *rules = gemlive::find_model_rules (model_resource);
+    reply_.reset (rules && rules->turn_end == gemlive::TurnEnd::INTERACTION_STATUS);
     gate_.reset (non_blocking);
     const std::string redacted_url = request.redacted_url;
     auto session = std::make_shared<gemlive::LiveSession> (*this,
