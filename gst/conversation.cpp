@@ -163,6 +163,7 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
     setup.top_k = s.top_k;
   if (s.thinking_budget != -2)
     setup.thinking_budget = s.thinking_budget;
+  setup.thinking_level = (gemlive::ThinkingLevel) s.thinking_level;
   if (s.include_thoughts)
     setup.include_thoughts = true;
   if (s.proactive_audio)

@@ -199,6 +199,13 @@ DEFINE_ENUM_TYPE (media_resolution_get_type, "GstGeminiLiveMediaResolution",
     {1, "MEDIA_RESOLUTION_LOW (fewest tokens per frame)", "low"},
     {2, "MEDIA_RESOLUTION_MEDIUM", "medium"},
     {3, "MEDIA_RESOLUTION_HIGH", "high"})
+/* The values are gemlive::ThinkingLevel's. */
+DEFINE_ENUM_TYPE (thinking_level_get_type, "GstGeminiLiveThinkingLevel",
+    {(gint) gemlive::ThinkingLevel::UNSET, "Not sent (the model's default)", "unset"},
+    {(gint) gemlive::ThinkingLevel::MINIMAL, "MINIMAL (3.1 only)", "minimal"},
+    {(gint) gemlive::ThinkingLevel::LOW, "LOW", "low"},
+    {(gint) gemlive::ThinkingLevel::MEDIUM, "MEDIUM", "medium"},
+    {(gint) gemlive::ThinkingLevel::HIGH, "HIGH", "high"})
 
 template <size_t N>
 static std::string
@@ -351,6 +358,10 @@ build_table ()
         "thinkingConfig.thinkingBudget in tokens: 0 = no thinking, -1 = dynamic, -2 = not "
         "sent (2.5 models only: 3.x models refuse it)." NEXT, S, &CS::thinking_budget, -2,
         G_MAXINT, -2),
+    enumeration ("thinking-level", "Thinking level",
+        "thinkingConfig.thinkingLevel of the 3.x thinking models; unset = not sent "
+        "(gemini-3.8-live-extended-thinking requires low, medium or high)." NEXT, S,
+        &CS::thinking_level, thinking_level_get_type, 0),
     boolean ("include-thoughts", "Include thoughts",
         "Ask for thought summaries (thinkingConfig.includeThoughts, sent only when TRUE); "
         "they are posted as geminilive/thought." NEXT,

@@ -54,6 +54,7 @@ struct ConversationSettings {
   double top_p = 0;
   int top_k = 0;
   int thinking_budget = 0;
+  int thinking_level = 0;  /* gemlive::ThinkingLevel */
   bool include_thoughts = false;
   bool proactive_audio = false;
   bool affective_dialog = false;
