@@ -318,6 +318,57 @@ GST_START_TEST (voice_activity_is_posted_at_the_start_and_end_of_speech)
 }
 GST_END_TEST;
 
+static std::string
+session_state_of (GstMessage *m)
+{
+  if (!is_element_message ("geminilive/session") (m))
+    return "";
+  const gchar *state = gst_structure_get_string (gst_message_get_structure (m), "state");
+  return state ? state : "";
+}
+
+GST_START_TEST (go_away_during_extended_thinking_resumes_after_idle_with_the_session_id)
+{
+  /* goAway at half of the filler: the answer is still to come on this
+   * connection, so the element resumes only after IDLE. */
+  SpokenSession c (R"({"session_id": true, "turns": [{
+      "transcript": "What is the capital of France?",
+      "reply": "Paris is the capital of France.",
+      "fault": {"kind": "go_away", "time_left_ms": 20000, "mid_reply": true}}]})",
+      EXTENDED_THINKING);
+  c.speak_one_turn ();
+  const size_t turn_end = c.index_of (is_element_message ("geminilive/turn-complete"));
+  ck_assert_msg (contains (c.output_text_before (turn_end), "Paris is the capital"),
+      "the answer was lost; bus:\n%s", c.log.dump ().c_str ());
+  ck_assert_msg (c.log.wait (c.pipeline, [] (GstMessage *m) {
+        return session_state_of (m) == "resumed"; }, TIMEOUT),
+      "not resumed after goAway; bus:\n%s", c.log.dump ().c_str ());
+  const size_t reconnecting = c.index_of ([] (GstMessage *m) {
+    return session_state_of (m) == "reconnecting";
+  });
+  const size_t idle = c.index_of ([] (GstMessage *m) {
+    return is_element_message ("geminilive/interaction-status") (m)
+        && string_field (gst_message_get_structure (m), "status") == "idle";
+  });
+  ck_assert_msg (idle < reconnecting, "resumed before the interaction was over; bus:\n%s",
+      c.log.dump ().c_str ());
+
+  /* The resumed connection belongs to the same session: the same id. */
+  std::string connected_id, resumed_id;
+  for (auto s : c.log.element_messages ("geminilive/session")) {
+    std::string state = gst_structure_get_string (s, "state");
+    if (state == "connected")
+      connected_id = string_field (s, "session-id");
+    else if (state == "resumed")
+      resumed_id = string_field (s, "session-id");
+  }
+  ck_assert_msg (!connected_id.empty () && connected_id == resumed_id,
+      "session-id \"%s\" when connected, \"%s\" when resumed", connected_id.c_str (),
+      resumed_id.c_str ());
+  ck_assert_msg (c.log.first_error ().empty (), "error: %s", c.log.first_error ().c_str ());
+}
+GST_END_TEST;
+
 static const char THINKING_MODEL[] = "model=gemini-2.5-flash-native-audio-preview-12-2025";
 
 GST_START_TEST (thoughts_are_posted_with_include_thoughts)
@@ -364,6 +415,7 @@ geminilive_server_news_suite (void)
   tcase_add_test (tc, input_transcription_carries_the_language_the_server_named);
   tcase_add_test (tc, session_id_is_in_the_connected_message_when_the_server_gives_one);
   tcase_add_test (tc, voice_activity_is_posted_at_the_start_and_end_of_speech);
+  tcase_add_test (tc, go_away_during_extended_thinking_resumes_after_idle_with_the_session_id);
   tcase_add_test (tc, thoughts_are_posted_with_include_thoughts);
   tcase_add_test (tc, no_thoughts_without_include_thoughts);
   return s;
