@@ -114,6 +114,14 @@ string_field (const GstStructure *s, const char *field)
   return value;
 }
 
+static void
+assert_field_is (const GstStructure *s, const char *field, const char *expected)
+{
+  std::string value = string_field (s, field);
+  ck_assert_msg (value == expected, "%s: %s is \"%s\", not \"%s\"", gst_structure_get_name (s),
+      field, value.c_str (), expected);
+}
+
 static const char EXTENDED_THINKING[] =
     "model=gemini-3.8-live-extended-thinking thinking-level=low";
 static const char QUESTION_AND_ANSWER[] = R"({"turns": [{
@@ -147,8 +155,8 @@ GST_START_TEST (extended_thinking_eos_drain_waits_for_idle_and_plays_the_answer)
   auto statuses = c.before (eos, "geminilive/interaction-status");
   ck_assert_msg (statuses.size () == 2, "%zu interaction-status messages; bus:\n%s",
       statuses.size (), c.log.dump ().c_str ());
-  ck_assert_str_eq (string_field (statuses[0], "status").c_str (), "in-progress");
-  ck_assert_str_eq (string_field (statuses[1], "status").c_str (), "idle");
+  assert_field_is (statuses[0], "status", "in-progress");
+  assert_field_is (statuses[1], "status", "idle");
   guint64 running_time = 0;
   ck_assert (gst_structure_get_uint64 (statuses[1], "running-time", &running_time));
   auto turn_ends = c.before (eos, "geminilive/turn-complete");
@@ -242,7 +250,7 @@ GST_START_TEST (input_transcription_carries_the_language_the_server_named)
   ck_assert_msg (!transcripts.empty (), "no input-transcription; bus:\n%s",
       c.log.dump ().c_str ());
   for (auto s : transcripts)
-    ck_assert_str_eq (string_field (s, "language-code").c_str (), "de-DE");
+    assert_field_is (s, "language-code", "de-DE");
   /* The model's speech came with no language: no field. */
   for (auto s : c.log.element_messages ("geminilive/output-transcription"))
     ck_assert_msg (!gst_structure_has_field (s, "language-code"),
@@ -302,8 +310,8 @@ GST_START_TEST (voice_activity_is_posted_at_the_start_and_end_of_speech)
   auto activity = c.log.element_messages ("geminilive/voice-activity");
   ck_assert_msg (activity.size () == 2, "%zu voice-activity messages; bus:\n%s",
       activity.size (), c.log.dump ().c_str ());
-  ck_assert_str_eq (string_field (activity[0], "type").c_str (), "start");
-  ck_assert_str_eq (string_field (activity[1], "type").c_str (), "end");
+  assert_field_is (activity[0], "type", "start");
+  assert_field_is (activity[1], "type", "end");
   guint64 start = 0, end = 0, running_time = 0;
   ck_assert (gst_structure_get_uint64 (activity[0], "audio-offset", &start));
   ck_assert (gst_structure_get_uint64 (activity[1], "audio-offset", &end));
