@@ -84,6 +84,9 @@ public:
   {
     std::lock_guard<std::mutex> guard (lock_);
     in_reply_ = false;
+    /* The interrupted interaction is over too: a model that said
+     * IN_PROGRESS in it ends its next turn by its own rule again. */
+    interaction_in_progress_ = false;
     return !ended ();
   }
   /* The user said or typed something the model has not answered yet

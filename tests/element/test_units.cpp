@@ -288,6 +288,11 @@ GST_START_TEST (reply_state_in_progress_defers_the_turn_end_on_any_model)
   /* An IDLE alone, outside an interaction, ends nothing there. */
   step = reply.server_turn (false, Status::IDLE);
   ck_assert (!step.reply_complete && !step.turn_over);
+  /* An interruption ends the interaction: the next turnComplete ends the turn. */
+  reply.server_turn (true, Status::IN_PROGRESS);
+  reply.interrupted ();
+  step = reply.server_turn (true, Status::NONE);
+  ck_assert (step.turn_over);
 }
 GST_END_TEST;
 
