@@ -304,8 +304,9 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
     backend_post_request_error (owner, s, kind, redact (error));
   } else if (build_setup (s, model_resource, setup, options, declared)
       && check_setup_for_model (owner, setup, declared)) {
-    reply_.reset ();
-    gate_.reset (gemlive::find_model_rules (model_resource), declared);
+    const gemlive::ModelRules *rules = gemlive::find_model_rules (model_resource);
+    reply_.reset (rules && rules->turn_end == gemlive::TurnEnd::INTERACTION_STATUS);
+    gate_.reset (rules, declared);
     const std::string redacted_url = request.redacted_url;
     const gemlive::SetupConfig session_setup = setup;
     auto session = std::make_shared<gemlive::LiveSession> (*this,

@@ -111,7 +111,7 @@ public:
 
 private:
   /* SessionListener: network thread (conversation_events.cpp) */
-  void on_setup_complete () override;
+  void on_setup_complete (const std::string &session_id) override;
   void on_server_message (gemlive::ServerMessage &message) override;
   void on_session_end (const gemlive::SessionEnd &end) override;
   void on_log (gemlive::LogLevel level, const std::string &text) override;
@@ -154,6 +154,10 @@ private:
     bool drained = false;  /* EOS follows */
   };
   void end_turn (GstElement *owner, const TurnEnd &end);
+  /* turnComplete / interactionStatus: the turn's end, or a pause in it. */
+  void on_turn_progress (GstElement *owner, gemlive::ServerMessage &message,
+      const ReplyState::TurnStep &step);
+  void post_transcripts (GstElement *owner, const gemlive::ServerMessage &message);
   void release_held_turn_end (GstElement *owner);
   void usage_wait_over ();
   void flush_partial_chunk ();

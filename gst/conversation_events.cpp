@@ -102,7 +102,7 @@ Conversation::report_dropped_audio (GstElement *owner, bool force)
 }
 
 void
-Conversation::on_setup_complete ()
+Conversation::on_setup_complete (const std::string &session_id)
 {
   if (reply_.connected ())
     arm_drain_timers ();  /* the input ended while connecting */
@@ -110,7 +110,7 @@ Conversation::on_setup_complete ()
   if (!owner)
     return;
   GST_INFO_OBJECT (owner, "setupComplete: the session is ready");
-  messages::post (owner, messages::session_state ("connected"));
+  messages::post (owner, messages::session_connected (session_id));
   messages::post_connect_progress (owner, GST_PROGRESS_TYPE_COMPLETE);
   confirm_context_reconnect (owner);
   gst_object_unref (owner);
@@ -157,12 +157,15 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
         queue_reply_audio (owner, copy_to_gst_memory (pcm.get ()), reply_start);
     }
   }
-  bool drained = message.turn_complete && reply_.turn_complete ();
-  if (message.turn_complete || message.interrupted)
+  ReplyState::TurnStep step;
+  if (message.turn_complete || message.interaction_status != gemlive::InteractionStatus::NONE)
+    step = reply_.server_turn (message.turn_complete, message.interaction_status);
+  if (step.reply_complete || message.interrupted)
     report_dropped_audio (owner, true);
-  /* The caption line of the turn ends with it (after its last fragment,
-   * below, when both come in one frame: so it is queued after those). */
-  bool end_caption = (message.turn_complete || message.interrupted) && text_src_
+  /* The caption line of the reply ends with it (after its last fragment,
+   * below, when both come in one frame: so it is queued after those). An
+   * extended-thinking filler is a line of its own. */
+  bool end_caption = (step.reply_complete || message.interrupted) && text_src_
       && output_attached_;
   if (guint64 odd = reply_.take_dropped_bytes ())
     GST_WARNING_OBJECT (owner, "the server sent S16LE audio of odd length: dropped %"
@@ -170,11 +173,68 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
 
   for (const auto &text : message.texts)
     GST_DEBUG_OBJECT (owner, "ignoring a text part of %" G_GSIZE_FORMAT " bytes", text.size ());
+  if (!message.thoughts.empty ()) {
+    bool wanted;
+    {
+      std::lock_guard<std::mutex> guard (session_lock_);
+      wanted = settings_.include_thoughts;
+    }
+    /* Only what the application asked for: a server that sends thoughts
+     * unasked gets them dropped, with a line in the log. */
+    for (const auto &thought : message.thoughts) {
+      if (wanted)
+        messages::post (owner, messages::thought (thought, running_time ()));
+      else
+        GST_DEBUG_OBJECT (owner, "dropping a thought part of %" G_GSIZE_FORMAT " bytes: "
+            "include-thoughts is off", thought.size ());
+    }
+  }
+  post_transcripts (owner, message);
+  if (end_caption)
+    audio_.push (OutputItem (OutputItem::Kind::TEXT));
+  if (message.generation_complete)
+    messages::post (owner, messages::generation_complete ());
+  on_turn_progress (owner, message, step);
+  if (!message.tool_calls.empty ())
+    on_tool_calls (message.tool_calls);
+  if (!message.cancelled_tool_call_ids.empty ())
+    on_tool_cancellation (message.cancelled_tool_call_ids);
+  if (message.grounding)
+    messages::post (owner, messages::grounding (*message.grounding));
+  if (message.url_context) {
+    GST_DEBUG_OBJECT (owner, "urlContextMetadata: %" G_GSIZE_FORMAT " URLs",
+        message.url_context->urls.size ());
+    messages::post (owner, messages::url_context (*message.url_context, running_time ()));
+  }
+  if (message.voice_activity)
+    messages::post (owner, messages::voice_activity (*message.voice_activity, running_time ()));
+  if (message.go_away)
+    GST_INFO_OBJECT (owner, "goAway: the server closes this connection in %" G_GINT64_FORMAT
+        " ms; the session resumes on a new one", message.go_away->time_left_ms);
+  if (message.usage)
+    messages::post (owner, messages::usage (*message.usage));
+  gst_object_unref (owner);
+}
+
+/* Network thread: the transcripts of a frame, on the bus and for text_src. */
+void
+Conversation::post_transcripts (GstElement *owner, const gemlive::ServerMessage &message)
+{
+  if (message.interim_input_transcription) {
+    /* Provisional: on the bus only (interim=true); the final text follows
+     * as inputTranscription and is what text_src shows. */
+    const auto &interim = *message.interim_input_transcription;
+    if (!interim.text.empty ())
+      reply_.expect_answer ();
+    messages::post (owner, messages::transcript (true, interim.text, interim.info,
+            running_time (), true));
+  }
   if (message.input_transcription) {
     const auto &text = *message.input_transcription;
     if (!text.empty ())
       reply_.expect_answer ();
-    messages::post (owner, messages::transcript (true, text, running_time ()));
+    messages::post (owner, messages::transcript (true, text, message.input_transcription_info,
+            running_time ()));
     /* Stamped by the text_src task when it pops it (no pts here). */
     if (text_src_ && text_input_transcripts_ && !text.empty ())
       text_.push (OutputItem (OutputItem::Kind::TEXT, gst_buffer_new_memdup (text.data (),
@@ -182,22 +242,32 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
   }
   if (message.output_transcription) {
     const auto &text = *message.output_transcription;
-    messages::post (owner, messages::transcript (false, text, running_time ()));
+    messages::post (owner, messages::transcript (false, text, message.output_transcription_info,
+            running_time ()));
     /* Behind the audio already queued: the src task stamps that audio
      * first and hands the text on with its timestamps. */
     if (text_src_ && output_attached_ && !text.empty ())
       audio_.push (OutputItem (OutputItem::Kind::TEXT, gst_buffer_new_memdup (text.data (),
               text.size ())));
   }
-  if (end_caption)
-    audio_.push (OutputItem (OutputItem::Kind::TEXT));
-  if (message.generation_complete)
-    messages::post (owner, messages::generation_complete ());
-  if (message.turn_complete) {
+}
+
+/* Network thread: interaction-status, then the turn's end (held a moment
+ * for its usage) or waiting-for-input. */
+void
+Conversation::on_turn_progress (GstElement *owner, gemlive::ServerMessage &message,
+    const ReplyState::TurnStep &step)
+{
+  if (message.interaction_status != gemlive::InteractionStatus::NONE)
+    messages::post (owner, messages::interaction_status (message.interaction_status,
+            running_time ()));
+  if (message.turn_complete && !step.turn_over)
+    GST_DEBUG_OBJECT (owner, "turnComplete while the interaction goes on: more is coming");
+  if (step.turn_over) {
     TurnEnd end;
     end.reason = message.turn_complete_reason;
     end.waiting_for_input = message.waiting_for_input;
-    end.drained = drained;
+    end.drained = step.drained;
     if (message.usage) {
       messages::post (owner, messages::usage (*message.usage));
       message.usage.reset ();
@@ -215,23 +285,6 @@ Conversation::on_server_message (gemlive::ServerMessage &message)
     GST_DEBUG_OBJECT (owner, "waitingForInput: the model waits for the user");
     messages::post (owner, messages::waiting_for_input (running_time ()));
   }
-  if (!message.tool_calls.empty ())
-    on_tool_calls (message.tool_calls);
-  if (!message.cancelled_tool_call_ids.empty ())
-    on_tool_cancellation (message.cancelled_tool_call_ids);
-  if (message.grounding)
-    messages::post (owner, messages::grounding (*message.grounding));
-  if (message.url_context) {
-    GST_DEBUG_OBJECT (owner, "urlContextMetadata: %" G_GSIZE_FORMAT " URLs",
-        message.url_context->urls.size ());
-    messages::post (owner, messages::url_context (*message.url_context, running_time ()));
-  }
-  if (message.go_away)
-    GST_INFO_OBJECT (owner, "goAway: the server closes this connection in %" G_GINT64_FORMAT
-        " ms; the session resumes on a new one", message.go_away->time_left_ms);
-  if (message.usage)
-    messages::post (owner, messages::usage (*message.usage));
-  gst_object_unref (owner);
 }
 
 /* Network thread: turn-complete, waiting-for-input, then EOS when the
@@ -253,7 +306,7 @@ Conversation::end_turn (GstElement *owner, const TurnEnd &end)
         drain_alarm_->cancel ();
     }
     /* After the turn's messages, so the application sees them before EOS. */
-    GST_INFO_OBJECT (owner, "turnComplete after the input ended: draining to EOS");
+    GST_INFO_OBJECT (owner, "the turn ended after the input ended: draining to EOS");
     audio_.push (OutputItem (OutputItem::Kind::EOS));
   }
 }

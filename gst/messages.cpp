@@ -13,6 +13,15 @@ session_state (const char *state)
 }
 
 GstStructure *
+session_connected (const std::string &session_id)
+{
+  GstStructure *s = session_state ("connected");
+  if (!session_id.empty ())
+    gst_structure_set (s, "session-id", G_TYPE_STRING, session_id.c_str (), nullptr);
+  return s;
+}
+
+GstStructure *
 session_closed (int close_code, const std::string &reason)
 {
   return gst_structure_new ("geminilive/session", "state", G_TYPE_STRING, "closed",
@@ -35,21 +44,30 @@ session_reconnecting (const gemlive::ReconnectNotice &notice, const std::string 
 GstStructure *
 session_resumed (const gemlive::ResumeNotice &notice, const std::string &reason)
 {
-  return gst_structure_new ("geminilive/session",
+  GstStructure *s = gst_structure_new ("geminilive/session",
       "state", G_TYPE_STRING, "resumed",
       "reason", G_TYPE_STRING, reason.c_str (),
       "context-kept", G_TYPE_BOOLEAN, (gboolean) notice.context_kept, nullptr);
+  if (!notice.session_id.empty ())
+    gst_structure_set (s, "session-id", G_TYPE_STRING, notice.session_id.c_str (), nullptr);
+  return s;
 }
 
 GstStructure *
-transcript (bool input, const std::string &text, GstClockTime running_time)
+transcript (bool input, const std::string &text, const gemlive::TranscriptionInfo &info,
+    GstClockTime running_time, bool interim)
 {
   /* The service does not say which audio a fragment belongs to: it is
    * stamped with the running time at which it arrived. */
-  return gst_structure_new (input ? "geminilive/input-transcription"
-                                  : "geminilive/output-transcription",
-      "text", G_TYPE_STRING, text.c_str (),
-      "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
+  GstStructure *s = gst_structure_new (input ? "geminilive/input-transcription"
+                                             : "geminilive/output-transcription",
+      "text", G_TYPE_STRING, text.c_str (), nullptr);
+  if (input)
+    gst_structure_set (s, "interim", G_TYPE_BOOLEAN, (gboolean) interim, nullptr);
+  if (!info.language_code.empty ())
+    gst_structure_set (s, "language-code", G_TYPE_STRING, info.language_code.c_str (), nullptr);
+  gst_structure_set (s, "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
+  return s;
 }
 
 GstStructure *
@@ -178,6 +196,48 @@ url_context (const gemlive::UrlContextMetadata &url_context, GstClockTime runnin
   take_string_array (s, "statuses", statuses);
   gst_structure_set (s, "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
   return s;
+}
+
+GstStructure *
+interaction_status (gemlive::InteractionStatus status, GstClockTime running_time)
+{
+  using Status = gemlive::InteractionStatus;
+  const char *name = "unspecified";  /* also a value the codec does not know */
+  switch (status) {
+    case Status::IN_PROGRESS: name = "in-progress"; break;
+    case Status::IDLE: name = "idle"; break;  /* also the deprecated REQUIRES_ACTION */
+    case Status::WAITING_FOR_INPUT: name = "waiting-for-input"; break;
+    case Status::NONE:
+    case Status::UNSPECIFIED: break;
+  }
+  return gst_structure_new ("geminilive/interaction-status",
+      "status", G_TYPE_STRING, name,
+      "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
+}
+
+GstStructure *
+voice_activity (const gemlive::VoiceActivity &activity, GstClockTime running_time)
+{
+  using Kind = gemlive::VoiceActivity::Kind;
+  std::string type = activity.kind == Kind::START ? "start"
+      : activity.kind == Kind::END               ? "end"
+      : activity.wire_type.empty ()              ? "unspecified"
+                                                 : activity.wire_type;
+  GstStructure *s = gst_structure_new ("geminilive/voice-activity",
+      "type", G_TYPE_STRING, type.c_str (), nullptr);
+  if (activity.audio_offset_ms && *activity.audio_offset_ms >= 0)
+    gst_structure_set (s, "audio-offset", G_TYPE_UINT64,
+        (guint64) *activity.audio_offset_ms * GST_MSECOND, nullptr);
+  gst_structure_set (s, "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
+  return s;
+}
+
+GstStructure *
+thought (const std::string &text, GstClockTime running_time)
+{
+  return gst_structure_new ("geminilive/thought",
+      "text", G_TYPE_STRING, text.c_str (),
+      "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
 }
 
 GstStructure *

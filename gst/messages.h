@@ -21,16 +21,21 @@ namespace messages {
 
 /* geminilive/session: state connecting | connected */
 GstStructure *session_state (const char *state);
+/* geminilive/session: state connected, [session-id] (setupComplete.sessionId) */
+GstStructure *session_connected (const std::string &session_id);
 /* geminilive/session: state closed, close-code, reason */
 GstStructure *session_closed (int close_code, const std::string &reason);
 /* geminilive/session: state reconnecting, reason, planned, resuming, attempt, max-attempts,
  * delay-ms */
 GstStructure *session_reconnecting (const gemlive::ReconnectNotice &notice,
     const std::string &reason);
-/* geminilive/session: state resumed, reason, context-kept */
+/* geminilive/session: state resumed, reason, context-kept, [session-id] */
 GstStructure *session_resumed (const gemlive::ResumeNotice &notice, const std::string &reason);
-/* geminilive/input-transcription, geminilive/output-transcription: text, running-time */
-GstStructure *transcript (bool input, const std::string &text, GstClockTime running_time);
+/* geminilive/input-transcription, geminilive/output-transcription: text,
+ * [language-code], running-time; input-transcription also interim (true:
+ * interimInputTranscription, provisional text of speech in progress). */
+GstStructure *transcript (bool input, const std::string &text,
+    const gemlive::TranscriptionInfo &info, GstClockTime running_time, bool interim = false);
 /* geminilive/interrupted: running-time */
 GstStructure *interrupted (GstClockTime running_time);
 GstStructure *generation_complete ();
@@ -50,6 +55,14 @@ GstStructure *grounding (const gemlive::GroundingMetadata &grounding);
 /* geminilive/url-context: urls, statuses, running-time */
 GstStructure *url_context (const gemlive::UrlContextMetadata &url_context,
     GstClockTime running_time);
+
+/* geminilive/interaction-status: status (in-progress | idle | waiting-for-input |
+ * unspecified), running-time */
+GstStructure *interaction_status (gemlive::InteractionStatus status, GstClockTime running_time);
+/* geminilive/voice-activity: type (start | end | the wire name), [audio-offset], running-time */
+GstStructure *voice_activity (const gemlive::VoiceActivity &activity, GstClockTime running_time);
+/* geminilive/thought: text, running-time */
+GstStructure *thought (const std::string &text, GstClockTime running_time);
 
 /* geminilive/audio-dropped: dropped-ms (since the last such message),
  * total-dropped-ms (this session), max-queued-ms */

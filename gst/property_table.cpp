@@ -389,7 +389,8 @@ build_table ()
         "sent (2.5 models only: 3.x models refuse it)." NEXT, S, &CS::thinking_budget, -2,
         G_MAXINT, -2),
     boolean ("include-thoughts", "Include thoughts",
-        "Ask for thought summaries (thinkingConfig.includeThoughts, sent only when TRUE)." NEXT,
+        "Ask for thought summaries (thinkingConfig.includeThoughts, sent only when TRUE); "
+        "they are posted as geminilive/thought." NEXT,
         S, &CS::include_thoughts, false),
     boolean ("proactive-audio", "Proactive audio",
         "Let the model stay silent when input is not addressed to it "

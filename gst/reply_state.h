@@ -12,6 +12,7 @@
 #pragma once
 
 #include "live/pcm_aligner.h"
+#include "live/protocol.h"
 
 #include <mutex>
 
@@ -20,7 +21,7 @@ public:
   enum class Phase {
     CONNECTING,  /* the session opened; no setupComplete yet */
     CONVERSING,
-    DRAINING,    /* EOS came on the sink: waiting for turnComplete */
+    DRAINING,    /* EOS came on the sink: waiting for the end of the turn */
     FINISHED,    /* EOS queued for the src: later closes are not errors */
     FAILED,      /* an error was posted */
   };
@@ -31,7 +32,9 @@ public:
     NOTHING,  /* EOS was queued already */
   };
 
-  void reset ()
+  /* turn_ends_at_idle: the model ends its turn only at interactionStatus
+   * IDLE (extended thinking, model_catalog.h), not at turnComplete. */
+  void reset (bool turn_ends_at_idle = false)
   {
     std::lock_guard<std::mutex> guard (lock_);
     phase_ = Phase::CONNECTING;
@@ -39,6 +42,8 @@ public:
     connected_ = false;
     error_posted_ = false;
     awaiting_answer_ = false;
+    turn_ends_at_idle_ = turn_ends_at_idle;
+    interaction_in_progress_ = false;
     pcm_ = gemlive::PcmAligner ();
   }
   /* setupComplete: true when the input had already ended, so the drain's
@@ -63,7 +68,7 @@ public:
     if (!in_reply_)
       pcm_.end_reply ();  /* the last reply's odd byte, if any */
     in_reply_ = true;
-    awaiting_answer_ = true;  /* until its turnComplete */
+    awaiting_answer_ = true;  /* until the end of its turn */
     return pcm_.align (std::move (pcm), &reply_start);
   }
   /* Unpaired bytes dropped at the ends of replies since the last call. */
@@ -79,6 +84,9 @@ public:
   {
     std::lock_guard<std::mutex> guard (lock_);
     in_reply_ = false;
+    /* The interrupted interaction is over too: a model that said
+     * IN_PROGRESS in it ends its next turn by its own rule again. */
+    interaction_in_progress_ = false;
     return !ended ();
   }
   /* The user said or typed something the model has not answered yet
@@ -90,17 +98,45 @@ public:
     std::lock_guard<std::mutex> guard (lock_);
     awaiting_answer_ = true;
   }
-  /* turnComplete: returns true when it ends the drain (queue EOS). */
-  bool turn_complete ()
+  /* What a server frame's turnComplete and interactionStatus mean. */
+  struct TurnStep {
+    bool reply_complete = false;  /* the speech so far is complete (its caption line ends) */
+    bool turn_over = false;       /* the model's turn is over: post turn-complete */
+    bool drained = false;         /* and that ends the drain: queue EOS */
+  };
+  /* A frame with turnComplete and/or interactionStatus. Most models end
+   * their turn at turnComplete. Extended thinking speaks a filler, sends
+   * turnComplete with IN_PROGRESS, thinks, answers, and ends the turn with
+   * IDLE: only IDLE (or WAITING_FOR_INPUT: nothing more comes until the
+   * user speaks) ends the turn there, and the answer after the filler is
+   * still awaited. Any model that said IN_PROGRESS is treated the same
+   * until its turn ends, so a model the catalog does not know yet cannot
+   * end a drain halfway either. */
+  TurnStep server_turn (bool turn_complete, gemlive::InteractionStatus status)
   {
+    using Status = gemlive::InteractionStatus;
     std::lock_guard<std::mutex> guard (lock_);
-    pcm_.end_reply ();
-    in_reply_ = false;
+    TurnStep step;
+    if (status == Status::IN_PROGRESS)
+      interaction_in_progress_ = true;
+    if (turn_ends_at_idle_ || interaction_in_progress_)
+      step.turn_over = status == Status::IDLE || status == Status::WAITING_FOR_INPUT;
+    else
+      step.turn_over = turn_complete;
+    step.reply_complete = turn_complete || step.turn_over;
+    if (step.reply_complete) {
+      pcm_.end_reply ();
+      in_reply_ = false;  /* the next audio starts a new reply (DISCONT) */
+    }
+    if (!step.turn_over)
+      return step;  /* awaiting_answer_ stays: the answer is still to come */
     awaiting_answer_ = false;
-    if (phase_ != Phase::DRAINING)
-      return false;
-    phase_ = Phase::FINISHED;
-    return true;
+    interaction_in_progress_ = false;
+    if (phase_ == Phase::DRAINING) {
+      phase_ = Phase::FINISHED;
+      step.drained = true;
+    }
+    return step;
   }
   /* An unplanned reconnection: the reply in progress is lost. */
   void connection_lost ()
@@ -195,5 +231,7 @@ private:
   bool connected_ = false;
   bool error_posted_ = false;
   bool awaiting_answer_ = false;
+  bool turn_ends_at_idle_ = false;        /* the model's rule (reset) */
+  bool interaction_in_progress_ = false;  /* IN_PROGRESS since the last end of a turn */
   gemlive::PcmAligner pcm_;  /* whole samples only on the S16LE src pad */
 };

@@ -273,6 +273,7 @@ parse_turn (JsonObject *obj, const std::string &where, ScenarioTurn &turn, std::
 {
   Reader r (obj, where);
   if (!r.string_field ("transcript", turn.transcript, error) ||
+      !r.string_field ("transcript_language", turn.transcript_language, error) ||
       !r.string_field ("reply", turn.reply, error) ||
       !r.string_field ("reply_after_tool", turn.reply_after_tool, error) ||
       !r.int_field ("stall_ms", turn.stall_ms, error) ||

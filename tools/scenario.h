@@ -36,6 +36,8 @@ struct ScriptedToolCall {
 
 struct ScenarioTurn {
   std::optional<std::string> transcript;  /* inputTranscription of the user's turn */
+  /* languageCode of that transcript (and of its interim text), as newer servers send it */
+  std::optional<std::string> transcript_language;
   std::optional<std::string> reply;       /* spoken reply; the default reply when unset */
   std::vector<ScriptedToolCall> tool_calls;
   std::optional<std::string> reply_after_tool;  /* said once the tool responses arrived */

@@ -129,14 +129,18 @@ ServerSession::reply_to_transcript ()
     /* What a newer server shows while the user speaks: the words so far. */
     for (size_t end = heard_.find (' '); ; end = heard_.find (' ', end + 1)) {
       send (msg_transcription ("interimInputTranscription",
-          TranscriptSpec {heard_.substr (0, end), "", -1, -1}));
+          TranscriptSpec {heard_.substr (0, end), turn_.transcript_language.value_or (""), -1,
+              -1}));
       if (end == std::string::npos)
         break;
     }
   }
   if (input_transcription_ && user_turn_.source == UserTurn::Source::AUDIO && !heard_.empty ()) {
-    /* A translation's input transcript names its (source) language. */
-    const char *language = model_.is (ModelKind::TRANSLATION) ? kHeardLanguage : "";
+    /* A translation's input transcript names its (source) language; a
+     * scripted turn may name it too. */
+    const char *language = model_.is (ModelKind::TRANSLATION) ? kHeardLanguage
+        : turn_.transcript_language                            ? turn_.transcript_language->c_str ()
+                                                               : "";
     send (msg_transcription ("inputTranscription", TranscriptSpec {heard_, language, -1, -1}));
   }
 

@@ -152,7 +152,7 @@ LiveSession::Core::on_message (const char *data, size_t size)
   }
 
   if (message.setup_complete && state == State::AWAITING_SETUP) {
-    setup_completed ();
+    setup_completed (message.session_id);
     if (stopped)
       return;
   }
@@ -193,7 +193,7 @@ LiveSession::Core::on_end (SessionEnd end)
 }
 
 void
-LiveSession::Core::setup_completed ()
+LiveSession::Core::setup_completed (const std::string &session_id)
 {
   state = State::READY;
   setup_alarm->cancel ();
@@ -204,12 +204,13 @@ LiveSession::Core::setup_completed ()
   set_ready (true);
   flush_outbox ();
   if (first)
-    listener.on_setup_complete ();
+    listener.on_setup_complete (session_id);
   /* A reconnection, or a first connection whose handle was refused. */
   if (!resume_reason.empty () && !stopped) {
     ResumeNotice notice;
     notice.reason = resume_reason;
     notice.context_kept = sent_handle;
+    notice.session_id = session_id;
     resume_reason.clear ();
     resume_fresh = false;
     log (LogLevel::INFO, std::string ("reconnected (") + (sent_handle ? "session resumed" :

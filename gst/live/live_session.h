@@ -36,14 +36,16 @@ struct ReconnectNotice {
 struct ResumeNotice {
   std::string reason;          /* the ReconnectNotice reason that started it */
   bool context_kept = false;   /* resumed with a handle; false: a fresh session */
+  std::string session_id;      /* setupComplete.sessionId of it; empty when not given */
 };
 
 /* Every callback runs on the network thread. */
 class SessionListener {
 public:
   virtual ~SessionListener () = default;
-  /* The first connection of the session is ready. */
-  virtual void on_setup_complete () = 0;
+  /* The first connection of the session is ready; session_id: its
+   * setupComplete.sessionId, empty when the server gave none. */
+  virtual void on_setup_complete (const std::string &session_id) = 0;
   /* The message may be consumed (audio buffers moved out). */
   virtual void on_server_message (ServerMessage &message) = 0;
   /* The session is over: no reconnection follows. */

@@ -85,7 +85,7 @@ struct LiveSession::Core : public std::enable_shared_from_this<Core>, public Web
   /* Counts a connection that did not stay up as a failed attempt; false
    * (the session ended) when none are left. */
   bool count_short_connection (SessionEnd &info);
-  void setup_completed ();
+  void setup_completed (const std::string &session_id);
   void resume_planned (const std::string &why);
   void connection_ended (SessionEnd info);
   void wait_and_reconnect (unsigned delay_ms, ReconnectNotice notice);

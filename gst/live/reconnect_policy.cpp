@@ -116,7 +116,19 @@ GoAwayPlanner::on_message (const ServerMessage &message)
   const bool had_go_away = go_away_;
   if (!message.audio.empty () || !message.texts.empty () || !message.tool_calls.empty ())
     in_reply_ = true;
-  if (message.turn_complete || message.interrupted)
+  /* Extended thinking: a turnComplete beside IN_PROGRESS ends the filler,
+   * and the answer comes after it on this connection; IDLE ends it all. */
+  using Status = InteractionStatus;
+  const Status status = message.interaction_status;
+  const bool interaction_over = status == Status::IDLE || status == Status::WAITING_FOR_INPUT;
+  if (status == Status::IN_PROGRESS) {
+    interaction_in_progress_ = true;
+    in_reply_ = true;
+  } else if (interaction_over || message.interrupted) {
+    interaction_in_progress_ = false;
+  }
+  if ((message.turn_complete && !interaction_in_progress_) || message.interrupted
+      || interaction_over)
     in_reply_ = false;
 
   Decision decision;

@@ -90,7 +90,8 @@ struct EndContext {
 EndAction classify_end (const SessionEnd &end, const EndContext &context);
 
 /* When to resume after goAway, from the server messages of one connection:
- * after the reply in progress (nothing is cut off), at once when no reply is
+ * after the reply in progress (nothing is cut off; on extended thinking the
+ * whole interaction, up to interactionStatus IDLE), at once when no reply is
  * in progress, and at the latest when half of timeLeft (at most
  * GO_AWAY_MARGIN_MS before the deadline) is left, because the server may go
  * silent after goAway. Fed every decoded message in order. */
@@ -111,6 +112,7 @@ public:
 
 private:
   bool in_reply_ = false;
+  bool interaction_in_progress_ = false;  /* IN_PROGRESS, not yet IDLE */
   bool go_away_ = false;
 };
 

@@ -1,6 +1,9 @@
 /* gst-gemini-live element tests: the element's pure helpers.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/* Before gstcheck.h, whose check.h defines a macro `fail` (ReplyState::fail). */
+#include "reply_state.h"
+
 #include <gst/check/gstcheck.h>
 
 #include "live/audio_chunker.h"
@@ -223,6 +226,76 @@ GST_START_TEST (output_queue_continuation_stops_at_reply_start_marker_and_budget
 }
 GST_END_TEST;
 
+/* 2 ms of 24 kHz S16LE silence from the server. */
+static gemlive::BytesPtr
+reply_pcm ()
+{
+  static const guint8 pcm[96] = {0};
+  return gemlive::BytesPtr (g_bytes_new (pcm, sizeof pcm));
+}
+
+using Status = gemlive::InteractionStatus;
+
+GST_START_TEST (reply_state_turn_complete_ends_the_drain_on_ordinary_models)
+{
+  ReplyState reply;
+  reply.reset (false);
+  reply.connected ();
+  bool start = false;
+  ck_assert (reply.reply_audio (reply_pcm (), start) != nullptr);
+  ck_assert (reply.input_ended (true) == ReplyState::InputEnd::DRAIN);
+  ReplyState::TurnStep step = reply.server_turn (true, Status::NONE);
+  ck_assert (step.reply_complete && step.turn_over && step.drained);
+}
+GST_END_TEST;
+
+GST_START_TEST (reply_state_extended_thinking_drain_waits_for_idle)
+{
+  ReplyState reply;
+  reply.reset (true);
+  reply.connected ();
+  bool start = false;
+  ck_assert (reply.reply_audio (reply_pcm (), start) != nullptr && start);  /* the filler */
+  ck_assert (reply.input_ended (true) == ReplyState::InputEnd::DRAIN);
+  /* turnComplete without a status, then with IN_PROGRESS: neither ends the turn. */
+  ReplyState::TurnStep step = reply.server_turn (true, Status::NONE);
+  ck_assert (step.reply_complete && !step.turn_over && !step.drained);
+  step = reply.server_turn (true, Status::IN_PROGRESS);
+  ck_assert (step.reply_complete && !step.turn_over && !step.drained);
+  /* The answer is still awaited: the quiet period does not end the drain. */
+  ck_assert (!reply.quiet_after_input_end ());
+  ck_assert (reply.reply_audio (reply_pcm (), start) != nullptr && start);  /* the answer */
+  step = reply.server_turn (true, Status::IDLE);
+  ck_assert (step.reply_complete && step.turn_over && step.drained);
+  ck_assert (reply.reply_audio (reply_pcm (), start) == nullptr);  /* finished */
+}
+GST_END_TEST;
+
+GST_START_TEST (reply_state_in_progress_defers_the_turn_end_on_any_model)
+{
+  ReplyState reply;
+  reply.reset (false);  /* a model the catalog does not know */
+  reply.connected ();
+  ReplyState::TurnStep step = reply.server_turn (true, Status::IN_PROGRESS);
+  ck_assert (step.reply_complete && !step.turn_over);
+  step = reply.server_turn (true, Status::NONE);  /* still the same interaction */
+  ck_assert (step.reply_complete && !step.turn_over);
+  step = reply.server_turn (false, Status::WAITING_FOR_INPUT);  /* IDLE's sibling ends it */
+  ck_assert (step.reply_complete && step.turn_over && !step.drained);
+  /* The next turn ends at turnComplete again. */
+  step = reply.server_turn (true, Status::NONE);
+  ck_assert (step.turn_over);
+  /* An IDLE alone, outside an interaction, ends nothing there. */
+  step = reply.server_turn (false, Status::IDLE);
+  ck_assert (!step.reply_complete && !step.turn_over);
+  /* An interruption ends the interaction: the next turnComplete ends the turn. */
+  reply.server_turn (true, Status::IN_PROGRESS);
+  reply.interrupted ();
+  step = reply.server_turn (true, Status::NONE);
+  ck_assert (step.turn_over);
+}
+GST_END_TEST;
+
 static Suite *
 geminilive_units_suite (void)
 {
@@ -238,6 +311,9 @@ geminilive_units_suite (void)
   tcase_add_test (tc, output_queue_drops_only_audio_and_unblocks_on_flushing);
   tcase_add_test (tc, output_queue_keeps_order_across_wrap_and_growth);
   tcase_add_test (tc, output_queue_continuation_stops_at_reply_start_marker_and_budget);
+  tcase_add_test (tc, reply_state_turn_complete_ends_the_drain_on_ordinary_models);
+  tcase_add_test (tc, reply_state_extended_thinking_drain_waits_for_idle);
+  tcase_add_test (tc, reply_state_in_progress_defers_the_turn_end_on_any_model);
   return s;
 }
 

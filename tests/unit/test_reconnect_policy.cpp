@@ -47,6 +47,48 @@ test_close_after_go_away_resumes_at_once ()
   g_assert_true (classify_end (end, context) == EndAction::RESUME_NOW);
 }
 
+ServerMessage
+reply_audio ()
+{
+  ServerMessage m;
+  static const guint8 pcm[4] = {0};
+  m.audio.emplace_back (g_bytes_new (pcm, sizeof pcm));
+  return m;
+}
+
+/* goAway during an extended-thinking interaction: the filler's turnComplete
+ * (beside IN_PROGRESS) is not the end of the reply; IDLE is. */
+void
+test_go_away_waits_for_idle_after_in_progress ()
+{
+  GoAwayPlanner planner;
+  ServerMessage filler_end;
+  filler_end.turn_complete = true;
+  filler_end.interaction_status = InteractionStatus::IN_PROGRESS;
+  ServerMessage go_away;
+  go_away.go_away = GoAway {10000};
+  ServerMessage idle;
+  idle.turn_complete = true;
+  idle.interaction_status = InteractionStatus::IDLE;
+
+  g_assert_true (planner.on_message (reply_audio ()).step == GoAwayPlanner::Step::NONE);
+  g_assert_true (planner.on_message (filler_end).step == GoAwayPlanner::Step::NONE);
+  g_assert_true (planner.in_reply ());
+  GoAwayPlanner::Decision plan = planner.on_message (go_away);
+  g_assert_true (plan.step == GoAwayPlanner::Step::RESUME_AFTER);
+  g_assert_cmpint (plan.delay_ms, ==, 5000);
+  g_assert_true (planner.on_message (reply_audio ()).step == GoAwayPlanner::Step::NONE);
+  g_assert_true (planner.on_message (idle).step == GoAwayPlanner::Step::RESUME_NOW);
+
+  /* Without IN_PROGRESS a turnComplete ends the reply, as before. */
+  GoAwayPlanner plain;
+  ServerMessage turn_end;
+  turn_end.turn_complete = true;
+  plain.on_message (reply_audio ());
+  g_assert_true (plain.on_message (go_away).step == GoAwayPlanner::Step::RESUME_AFTER);
+  g_assert_true (plain.on_message (turn_end).step == GoAwayPlanner::Step::RESUME_NOW);
+}
+
 void
 test_transient_closes_are_retried ()
 {
@@ -189,6 +231,8 @@ main (int argc, char **argv)
   g_test_add_func ("/reconnect/close-after-go-away-resumes-at-once",
       test_close_after_go_away_resumes_at_once);
   g_test_add_func ("/reconnect/transient-closes-are-retried", test_transient_closes_are_retried);
+  g_test_add_func ("/reconnect/go-away-waits-for-idle-after-in-progress",
+      test_go_away_waits_for_idle_after_in_progress);
   g_test_add_func ("/reconnect/request-errors-fail-at-once", test_request_errors_fail_at_once);
   g_test_add_func ("/reconnect/first-connection-failures-are-not-retried",
       test_first_connection_failures_are_not_retried);
