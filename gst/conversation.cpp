@@ -13,6 +13,7 @@
 #include "messages.h"
 #include "running_time.h"
 
+#include "live/model_catalog.h"
 #include "live/protocol_tools.h"
 
 #include <algorithm>
@@ -104,6 +105,21 @@ Conversation::remember_route (const BackendRoute &route)
   route_ = route;
 }
 
+bool
+Conversation::transcribing () const
+{
+  return model_kind_ == (int) gemlive::ModelKind::TRANSCRIPTION;
+}
+
+void
+Conversation::set_input_origin (GstClockTime running_time)
+{
+  GstClockTime unset = GST_CLOCK_TIME_NONE;
+  if (input_origin_.compare_exchange_strong (unset, running_time))
+    GST_DEBUG ("the input audio starts at running time %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (running_time));
+}
+
 void
 Conversation::update_settings (const ConversationSettings &settings)
 {
@@ -169,6 +185,12 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
   if (s.affective_dialog)
     setup.affective_dialog = true;
   setup.media_resolution = property_wire_media_resolution (s.media_resolution);
+  /* Translation and transcription models */
+  setup.translation.target_language_code = s.translate_to;
+  if (s.translate_echo)
+    setup.translation.echo_target_language = true;
+  setup.input_transcription_settings.mode =
+      property_wire_transcription_mode (s.transcription_mode);
 
   /* Tools */
   std::string error = s.tools_error;
@@ -215,6 +237,17 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
   options.reconnect.max_attempts = s.reconnect_attempts;
   options.reconnect.initial_delay_ms = s.reconnect_initial_delay_ms;
   options.reconnect.max_delay_ms = s.reconnect_max_delay_ms;
+
+  /* What the chosen model refuses fails here, naming the property, rather
+   * than as a bare 1007 close after connecting. */
+  if (auto refusal = gemlive::validate_setup_for_model (setup, declared)) {
+    GstElement *owner = owner_ref ();
+    GST_ELEMENT_ERROR (owner, RESOURCE, SETTINGS, ("%s.", refusal->message.c_str ()),
+        ("The property %s does not fit model %s (docs/models.md).", refusal->property.c_str (),
+            refusal->model.c_str ()));
+    gst_object_unref (owner);
+    return false;
+  }
   return true;
 }
 
@@ -263,6 +296,9 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
   if (!built) {
     backend_post_request_error (owner, s, kind, redact (error));
   } else if (build_setup (s, model_resource, setup, options, non_blocking)) {
+    const gemlive::ModelRules *rules = gemlive::find_model_rules (model_resource);
+    model_kind_ = (int) (rules ? rules->kind : gemlive::ModelKind::CONVERSATION);
+    input_origin_ = GST_CLOCK_TIME_NONE;
     reply_.reset ();
     gate_.reset (non_blocking);
     const std::string redacted_url = request.redacted_url;

@@ -263,6 +263,12 @@ Conversation::activity (bool start)
   gate_.send (*s, start ? gemlive::encode_activity_start () : gemlive::encode_activity_end (), 0,
       true, news);
   GST_INFO ("%s through the tool gate", start ? "activityStart" : "activityEnd");
+  /* A transcribe model holds the end of what it heard until the stream
+   * ends: the end of push-to-talk is that end, so the final text comes now. */
+  if (!start && transcribing ()) {
+    gate_.send (*s, gemlive::encode_audio_stream_end (), 0, true, news);
+    GST_INFO ("audioStreamEnd after activityEnd (transcribe model)");
+  }
   post_gate_news (news);
   return TRUE;
 }

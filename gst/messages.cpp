@@ -52,6 +52,19 @@ transcript (bool input, const std::string &text, GstClockTime running_time)
       "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
 }
 
+void
+add_transcript_details (GstStructure *transcript, const std::string &language_code,
+    GstClockTime pts, GstClockTime duration)
+{
+  if (!language_code.empty ())
+    gst_structure_set (transcript, "language-code", G_TYPE_STRING, language_code.c_str (),
+        nullptr);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    gst_structure_set (transcript, "pts", G_TYPE_UINT64, (guint64) pts, nullptr);
+  if (GST_CLOCK_TIME_IS_VALID (duration))
+    gst_structure_set (transcript, "duration", G_TYPE_UINT64, (guint64) duration, nullptr);
+}
+
 GstStructure *
 interrupted (GstClockTime running_time)
 {

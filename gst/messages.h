@@ -31,6 +31,11 @@ GstStructure *session_reconnecting (const gemlive::ReconnectNotice &notice,
 GstStructure *session_resumed (const gemlive::ResumeNotice &notice, const std::string &reason);
 /* geminilive/input-transcription, geminilive/output-transcription: text, running-time */
 GstStructure *transcript (bool input, const std::string &text, GstClockTime running_time);
+/* Adds what a transcript says beside its text, when given: language-code
+ * (string, BCP-47) and pts/duration (guint64: the running time of the audio
+ * it transcribes, from the service's offsets). */
+void add_transcript_details (GstStructure *transcript, const std::string &language_code,
+    GstClockTime pts, GstClockTime duration);
 /* geminilive/interrupted: running-time */
 GstStructure *interrupted (GstClockTime running_time);
 GstStructure *generation_complete ();

@@ -199,6 +199,10 @@ DEFINE_ENUM_TYPE (media_resolution_get_type, "GstGeminiLiveMediaResolution",
     {1, "MEDIA_RESOLUTION_LOW (fewest tokens per frame)", "low"},
     {2, "MEDIA_RESOLUTION_MEDIUM", "medium"},
     {3, "MEDIA_RESOLUTION_HIGH", "high"})
+DEFINE_ENUM_TYPE (transcription_mode_get_type, "GstGeminiLiveTranscriptionMode",
+    {0, "Not sent (the service's default)", "unset"},
+    {1, "VERBATIM: every word as spoken, fillers and false starts included", "verbatim"},
+    {2, "SMART: readable text, fillers and false starts left out", "smart"})
 
 template <size_t N>
 static std::string
@@ -241,6 +245,13 @@ property_wire_media_resolution (int value)
 {
   static const char *const wire[] = {"", "MEDIA_RESOLUTION_LOW", "MEDIA_RESOLUTION_MEDIUM",
       "MEDIA_RESOLUTION_HIGH"};
+  return wire_name (wire, value);
+}
+
+std::string
+property_wire_transcription_mode (int value)
+{
+  static const char *const wire[] = {"", "VERBATIM", "SMART"};
   return wire_name (wire, value);
 }
 
@@ -364,6 +375,21 @@ build_table ()
     enumeration ("media-resolution", "Media resolution",
         "Resolution at which the service reads video frames; unset = not sent." NEXT, S,
         &CS::media_resolution, media_resolution_get_type, 0),
+
+    /* The session: translation and transcription models (docs/captions.md) */
+    text ("translate-to", "Translate to",
+        "BCP-47 language the translate models (gemini-3.5-live-translate-preview) speak the "
+        "input in, e.g. de or pt-BR (generationConfig.translationConfig.targetLanguageCode); "
+        "required by those models, refused by every other; empty = not sent." NEXT, S,
+        &CS::translate_to, nullptr),
+    boolean ("translate-echo", "Translate echo",
+        "Translate models: also speak input that is already in the translate-to language "
+        "(translationConfig.echoTargetLanguage, sent only when TRUE)." NEXT, S,
+        &CS::translate_echo, false),
+    enumeration ("transcription-mode", "Transcription mode",
+        "How the user's speech is transcribed (inputAudioTranscription.mode): verbatim or "
+        "smart; unset = not sent (the service's default)." NEXT, S, &CS::transcription_mode,
+        transcription_mode_get_type, 0),
 
     /* The session: backends and credentials (docs/backends.md) */
     enumeration ("backend", "Backend",

@@ -58,6 +58,10 @@ struct ConversationSettings {
   bool proactive_audio = false;
   bool affective_dialog = false;
   int media_resolution = 0;
+  /* session: translation and transcription models (issue 17) */
+  std::string translate_to;
+  bool translate_echo = false;
+  int transcription_mode = 0;
   /* session: backends and credentials (secrets are write-only) */
   int backend = 0;
   std::string project;
@@ -124,6 +128,7 @@ std::string property_wire_end_sensitivity (int value);
 std::string property_wire_activity_handling (int value);
 std::string property_wire_turn_coverage (int value);
 std::string property_wire_media_resolution (int value);
+std::string property_wire_transcription_mode (int value);
 
 /* Audio frames in resume-buffer ms (at least one). */
 size_t property_resume_buffer_frames (const ConversationSettings &settings);
