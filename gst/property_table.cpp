@@ -501,7 +501,8 @@ build_table ()
         "posted", OUT, &CS::max_queued_audio_ms, 200, 3600000, 60000),
     boolean ("text-src-input-transcription", "Input transcription on text_src",
         "Also push the transcription of the user's speech on text_src (needs "
-        "input-transcription). Changeable while PLAYING", OUT,
+        "input-transcription; a transcribe model's transcript always goes there). Changeable "
+        "while PLAYING", OUT,
         &CS::text_src_input_transcription, false, ROW_PLAYING),
   };
 }
