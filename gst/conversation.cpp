@@ -299,6 +299,7 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
     const gemlive::ModelRules *rules = gemlive::find_model_rules (model_resource);
     model_kind_ = (int) (rules ? rules->kind : gemlive::ModelKind::CONVERSATION);
     input_origin_ = GST_CLOCK_TIME_NONE;
+    warned_audio_only_ = false;
     reply_.reset ();
     gate_.reset (non_blocking);
     const std::string redacted_url = request.redacted_url;

@@ -199,6 +199,9 @@ private:
   /* Translation and transcription models: set in open (). */
   std::atomic<int> model_kind_ {0};  /* gemlive::ModelKind */
   std::atomic<GstClockTime> input_origin_ {GST_CLOCK_TIME_NONE};
+  std::atomic<bool> warned_audio_only_ {false};
   bool transcribing () const;
+  /* conversation_input.cpp: true (and a warning, once) for input the model refuses. */
+  bool refuse_non_audio_input ();
   ToolDispatcher dispatcher_;  /* last: joined before the rest goes */
 };

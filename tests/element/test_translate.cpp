@@ -365,6 +365,58 @@ GST_START_TEST (translation_is_spoken_in_the_target_voice_with_both_transcripts)
 }
 GST_END_TEST;
 
+/* Text sent to a translate model would close the session (it takes audio
+ * only): it is refused with a warning, and the translation goes on. */
+GST_START_TEST (translate_model_refuses_text_input_with_a_warning)
+{
+  std::string scenario = write_scenario (std::string (R"({"turns": [{"transcript": ")")
+      + QUESTION + "\"}]}");
+  LocalServer server ({"--fast", "--scenario", scenario});
+  GstElement *pipeline = launch ("filesrc location=" + test_data_path ("question-16k.wav")
+      + " ! wavparse ! identity sync=true ! geminilive name=live api-key=k endpoint="
+      + server.endpoint () + " model=" + TRANSLATE + " translate-to=fr ! fakesink");
+  GstElement *live = by_name (pipeline, "live");
+  BusLog log;
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  auto connected = [] (GstMessage *m) {
+    const GstStructure *s = gst_message_get_structure (m);
+    return GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
+        && gst_structure_has_name (s, "geminilive/session")
+        && g_strcmp0 (gst_structure_get_string (s, "state"), "connected") == 0;
+  };
+  ck_assert_msg (log.wait (pipeline, connected, TIMEOUT), "not connected; bus:\n%s",
+      log.dump ().c_str ());
+  gboolean sent = TRUE;
+  g_signal_emit_by_name (live, "send-text", "Bonjour", &sent);
+  ck_assert_msg (!sent, "send-text accepted by a translate model");
+  g_signal_emit_by_name (live, "send-client-content", "user", "Bonjour", TRUE, &sent);
+  ck_assert (!sent);
+  bool ended = log.wait (pipeline, is_eos, TIMEOUT);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ck_assert_msg (ended, "no EOS; bus:\n%s", log.dump ().c_str ());
+  ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
+  int warnings = 0;
+  for (auto m : log.messages) {
+    if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING)
+      continue;
+    GError *error = nullptr;
+    gst_message_parse_warning (m, &error, nullptr);
+    if (contains (error->message, "audio input only"))
+      warnings++;
+    g_clear_error (&error);
+  }
+  ck_assert_int_eq (warnings, 1);
+  for (const auto &frame : server.recorded_frames ())
+    ck_assert_msg (!contains (frame, "Bonjour"), "text reached the service: %s", frame.c_str ());
+  const std::string translation = bus_transcript (log, "geminilive/output-transcription");
+  const std::string expected = std::string ("Traduction : ") + QUESTION;
+  ck_assert_str_eq (translation.c_str (), expected.c_str ());
+  gst_object_unref (live);
+  gst_object_unref (pipeline);
+  g_unlink (scenario.c_str ());
+}
+GST_END_TEST;
+
 /* The transcript is placed on the input's timeline: text_src's buffer covers
  * the speech the service's offsets say (the input file starts at running
  * time 0), src carries no audio, and EOS ends the turn at once (the speech
@@ -538,6 +590,7 @@ geminilive_translate_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, translate_model_refusals_fail_before_connecting);
   tcase_add_test (tc, translation_is_spoken_in_the_target_voice_with_both_transcripts);
+  tcase_add_test (tc, translate_model_refuses_text_input_with_a_warning);
   tcase_add_test (tc, transcription_is_timed_by_its_offsets_and_ends_at_eos);
   tcase_add_test (tc, push_to_talk_end_flushes_the_transcript);
   return s;
