@@ -105,6 +105,21 @@ Conversation::remember_route (const BackendRoute &route)
   route_ = route;
 }
 
+bool
+Conversation::transcribing () const
+{
+  return model_kind_ == (int) gemlive::ModelKind::TRANSCRIPTION;
+}
+
+void
+Conversation::set_input_origin (GstClockTime running_time)
+{
+  GstClockTime unset = GST_CLOCK_TIME_NONE;
+  if (input_origin_.compare_exchange_strong (unset, running_time))
+    GST_DEBUG ("the input audio starts at running time %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (running_time));
+}
+
 void
 Conversation::update_settings (const ConversationSettings &settings)
 {
@@ -182,6 +197,12 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
   if (s.affective_dialog)
     setup.affective_dialog = true;
   setup.media_resolution = property_wire_media_resolution (s.media_resolution);
+  /* Translation and transcription models */
+  setup.translation.target_language_code = s.translate_to;
+  if (s.translate_echo)
+    setup.translation.echo_target_language = true;
+  setup.input_transcription_settings.mode =
+      property_wire_transcription_mode (s.transcription_mode);
 
   /* Model-aware settings (docs/models.md); check_setup_for_model () then
    * refuses what the model does not take. */
@@ -239,6 +260,7 @@ Conversation::build_setup (const ConversationSettings &s, const std::string &mod
   options.reconnect.max_attempts = s.reconnect_attempts;
   options.reconnect.initial_delay_ms = s.reconnect_initial_delay_ms;
   options.reconnect.max_delay_ms = s.reconnect_max_delay_ms;
+
   return true;
 }
 
@@ -305,6 +327,9 @@ Conversation::open (GstElement *owner, const ConversationSettings &settings)
   } else if (build_setup (s, model_resource, setup, options, declared)
       && check_setup_for_model (owner, setup, declared)) {
     const gemlive::ModelRules *rules = gemlive::find_model_rules (model_resource);
+    model_kind_ = (int) (rules ? rules->kind : gemlive::ModelKind::CONVERSATION);
+    input_origin_ = GST_CLOCK_TIME_NONE;
+    warned_audio_only_ = false;
     reply_.reset (rules && rules->turn_end == gemlive::TurnEnd::INTERACTION_STATUS);
     gate_.reset (rules, declared);
     const std::string redacted_url = request.redacted_url;

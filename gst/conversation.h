@@ -89,6 +89,10 @@ public:
   }
 
   /* --- input: streaming threads --- */
+  /* Where the service's transcription offsets count from: the running time
+   * of the session's first input sample (the first one set wins). */
+  bool wants_input_origin () { return !GST_CLOCK_TIME_IS_VALID (input_origin_.load ()); }
+  void set_input_origin (GstClockTime running_time);
   /* FLUSHING without a session, ERROR after a fatal error, else OK. */
   GstFlowReturn input_flow ();
   GstFlowReturn input_audio (const guint8 *data, gsize size);
@@ -216,5 +220,12 @@ private:
   guint64 dropped_bytes_unreported_ = 0;
   guint64 dropped_bytes_total_ = 0;
   gint64 dropped_reported_us_ = 0;
+  /* Translation and transcription models: set in open (). */
+  std::atomic<int> model_kind_ {0};  /* gemlive::ModelKind */
+  std::atomic<GstClockTime> input_origin_ {GST_CLOCK_TIME_NONE};
+  std::atomic<bool> warned_audio_only_ {false};
+  bool transcribing () const;
+  /* conversation_input.cpp: true (and a warning, once) for input the model refuses. */
+  bool refuse_non_audio_input ();
   ToolDispatcher dispatcher_;  /* last: joined before the rest goes */
 };

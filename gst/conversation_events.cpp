@@ -48,6 +48,23 @@ copy_to_gst_memory (GBytes *pcm)
   return memory;
 }
 
+/* The running time a transcript covers, from the service's offsets (ms
+ * from the start of the input audio, which began at `origin`); false (pts
+ * left NONE) when the service gave none. */
+static bool
+transcript_span (const gemlive::TranscriptionInfo &info, GstClockTime origin, GstClockTime &pts,
+    GstClockTime &duration)
+{
+  if (!info.start_offset_ms || *info.start_offset_ms < 0)
+    return false;
+  if (!GST_CLOCK_TIME_IS_VALID (origin))
+    origin = 0;
+  pts = origin + (GstClockTime) *info.start_offset_ms * GST_MSECOND;
+  if (info.end_offset_ms && *info.end_offset_ms > *info.start_offset_ms)
+    duration = (GstClockTime) (*info.end_offset_ms - *info.start_offset_ms) * GST_MSECOND;
+  return true;
+}
+
 void
 Conversation::fail ()
 {
@@ -233,12 +250,18 @@ Conversation::post_transcripts (GstElement *owner, const gemlive::ServerMessage 
     const auto &text = *message.input_transcription;
     if (!text.empty ())
       reply_.expect_answer ();
+    GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
+    transcript_span (message.input_transcription_info, input_origin_, pts, duration);
     messages::post (owner, messages::transcript (true, text, message.input_transcription_info,
-            running_time ()));
-    /* Stamped by the text_src task when it pops it (no pts here). */
-    if (text_src_ && text_input_transcripts_ && !text.empty ())
-      text_.push (OutputItem (OutputItem::Kind::TEXT, gst_buffer_new_memdup (text.data (),
-              text.size ())));
+            running_time (), false, pts, duration));
+    /* A transcribe model's only text is this: it always goes to text_src.
+     * Without offsets the text_src task stamps it when it pops it. */
+    if (text_src_ && (text_input_transcripts_ || transcribing ()) && !text.empty ()) {
+      GstBuffer *buffer = gst_buffer_new_memdup (text.data (), text.size ());
+      GST_BUFFER_PTS (buffer) = pts;
+      GST_BUFFER_DURATION (buffer) = duration;
+      text_.push (OutputItem (OutputItem::Kind::TEXT, buffer));
+    }
   }
   if (message.output_transcription) {
     const auto &text = *message.output_transcription;

@@ -167,11 +167,31 @@ Conversation::input_flush ()
   gate_.drop_partial ();
 }
 
+/* The translate model closes the session (1007) on anything but audio:
+ * such input is dropped here instead, with one warning per session. */
+bool
+Conversation::refuse_non_audio_input ()
+{
+  if (model_kind_ != (int) gemlive::ModelKind::TRANSLATION)
+    return false;
+  if (!warned_audio_only_.exchange (true)) {
+    GstElement *owner = owner_ref ();
+    if (owner) {
+      GST_ELEMENT_WARNING (owner, STREAM, WRONG_TYPE,
+          ("The translate model takes audio input only: video and text input is dropped."),
+          ("Unlink video_sink and text_sink and send no text or client content to a "
+           "translate model."));
+      gst_object_unref (owner);
+    }
+  }
+  return true;
+}
+
 void
 Conversation::input_frame (std::string frame, bool expects_answer)
 {
   auto s = session ();
-  if (!s)
+  if (!s || refuse_non_audio_input ())
     return;
   if (expects_answer)
     reply_.expect_answer ();
@@ -195,6 +215,8 @@ Conversation::send_text (const gchar *text)
     GST_WARNING ("send-text: no session (the element is not PAUSED or PLAYING)");
     return FALSE;
   }
+  if (refuse_non_audio_input ())
+    return FALSE;
   input_frame (gemlive::encode_realtime_text (text), true);
   return TRUE;
 }
@@ -223,6 +245,8 @@ Conversation::send_client_content (const gchar *role, const gchar *text, gboolea
     GST_WARNING ("send-client-content: no session (the element is not PAUSED or PLAYING)");
     return FALSE;
   }
+  if (refuse_non_audio_input ())
+    return FALSE;
   input_frame (gemlive::encode_client_content (turns, turn_complete), turn_complete);
   return TRUE;
 }
@@ -263,6 +287,12 @@ Conversation::activity (bool start)
   gate_.send (*s, start ? gemlive::encode_activity_start () : gemlive::encode_activity_end (), 0,
       true, news);
   GST_INFO ("%s through the tool gate", start ? "activityStart" : "activityEnd");
+  /* A transcribe model holds the end of what it heard until the stream
+   * ends: the end of push-to-talk is that end, so the final text comes now. */
+  if (!start && transcribing ()) {
+    gate_.send (*s, gemlive::encode_audio_stream_end (), 0, true, news);
+    GST_INFO ("audioStreamEnd after activityEnd (transcribe model)");
+  }
   post_gate_news (news);
   return TRUE;
 }

@@ -55,10 +55,10 @@ session_resumed (const gemlive::ResumeNotice &notice, const std::string &reason)
 
 GstStructure *
 transcript (bool input, const std::string &text, const gemlive::TranscriptionInfo &info,
-    GstClockTime running_time, bool interim)
+    GstClockTime running_time, bool interim, GstClockTime pts, GstClockTime duration)
 {
-  /* The service does not say which audio a fragment belongs to: it is
-   * stamped with the running time at which it arrived. */
+  /* running-time: when the fragment arrived; pts/duration: the audio it
+   * transcribes, only where the service gave offsets. */
   GstStructure *s = gst_structure_new (input ? "geminilive/input-transcription"
                                              : "geminilive/output-transcription",
       "text", G_TYPE_STRING, text.c_str (), nullptr);
@@ -66,6 +66,10 @@ transcript (bool input, const std::string &text, const gemlive::TranscriptionInf
     gst_structure_set (s, "interim", G_TYPE_BOOLEAN, (gboolean) interim, nullptr);
   if (!info.language_code.empty ())
     gst_structure_set (s, "language-code", G_TYPE_STRING, info.language_code.c_str (), nullptr);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    gst_structure_set (s, "pts", G_TYPE_UINT64, (guint64) pts, nullptr);
+  if (GST_CLOCK_TIME_IS_VALID (duration))
+    gst_structure_set (s, "duration", G_TYPE_UINT64, (guint64) duration, nullptr);
   gst_structure_set (s, "running-time", G_TYPE_UINT64, (guint64) running_time, nullptr);
   return s;
 }

@@ -32,10 +32,13 @@ GstStructure *session_reconnecting (const gemlive::ReconnectNotice &notice,
 /* geminilive/session: state resumed, reason, context-kept, [session-id] */
 GstStructure *session_resumed (const gemlive::ResumeNotice &notice, const std::string &reason);
 /* geminilive/input-transcription, geminilive/output-transcription: text,
- * [language-code], running-time; input-transcription also interim (true:
- * interimInputTranscription, provisional text of speech in progress). */
+ * [language-code], [pts, duration], running-time; input-transcription also
+ * interim (true: interimInputTranscription, provisional text of speech in
+ * progress). pts/duration (guint64): the running time of the audio it
+ * transcribes, from the service's offsets, when given. */
 GstStructure *transcript (bool input, const std::string &text,
-    const gemlive::TranscriptionInfo &info, GstClockTime running_time, bool interim = false);
+    const gemlive::TranscriptionInfo &info, GstClockTime running_time, bool interim = false,
+    GstClockTime pts = GST_CLOCK_TIME_NONE, GstClockTime duration = GST_CLOCK_TIME_NONE);
 /* geminilive/interrupted: running-time */
 GstStructure *interrupted (GstClockTime running_time);
 GstStructure *generation_complete ();

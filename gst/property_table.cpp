@@ -208,6 +208,10 @@ DEFINE_ENUM_TYPE (media_resolution_get_type, "GstGeminiLiveMediaResolution",
     {1, "MEDIA_RESOLUTION_LOW (fewest tokens per frame)", "low"},
     {2, "MEDIA_RESOLUTION_MEDIUM", "medium"},
     {3, "MEDIA_RESOLUTION_HIGH", "high"})
+DEFINE_ENUM_TYPE (transcription_mode_get_type, "GstGeminiLiveTranscriptionMode",
+    {0, "Not sent (the service's default)", "unset"},
+    {1, "VERBATIM: every word as spoken, fillers and false starts included", "verbatim"},
+    {2, "SMART: readable text, fillers and false starts left out", "smart"})
 
 template <size_t N>
 static std::string
@@ -277,6 +281,13 @@ property_split_list (const std::string &text)
   }
   g_strfreev (items);
   return out;
+}
+
+std::string
+property_wire_transcription_mode (int value)
+{
+  static const char *const wire[] = {"", "VERBATIM", "SMART"};
+  return wire_name (wire, value);
 }
 
 size_t
@@ -427,6 +438,20 @@ build_table ()
         "Needed on gemini-3.1-flash-live-preview to use send-client-content after the "
         "model's first turn (the service closes the session otherwise); sent only when "
         "TRUE." NEXT, S, &CS::history_in_client_content, false),
+    /* The session: translation and transcription models (docs/captions.md) */
+    text ("translate-to", "Translate to",
+        "BCP-47 language the translate models (gemini-3.5-live-translate-preview) speak the "
+        "input in, e.g. de or pt-BR (generationConfig.translationConfig.targetLanguageCode); "
+        "required by those models, refused by every other; empty = not sent." NEXT, S,
+        &CS::translate_to, nullptr),
+    boolean ("translate-echo", "Translate echo",
+        "Translate models: also speak input that is already in the translate-to language "
+        "(translationConfig.echoTargetLanguage, sent only when TRUE)." NEXT, S,
+        &CS::translate_echo, false),
+    enumeration ("transcription-mode", "Transcription mode",
+        "How the user's speech is transcribed (inputAudioTranscription.mode): verbatim or "
+        "smart; unset = not sent (the service's default)." NEXT, S, &CS::transcription_mode,
+        transcription_mode_get_type, 0),
 
     /* The session: backends and credentials (docs/backends.md) */
     enumeration ("backend", "Backend",
@@ -539,7 +564,8 @@ build_table ()
         "posted", OUT, &CS::max_queued_audio_ms, 200, 3600000, 60000),
     boolean ("text-src-input-transcription", "Input transcription on text_src",
         "Also push the transcription of the user's speech on text_src (needs "
-        "input-transcription). Changeable while PLAYING", OUT,
+        "input-transcription; a transcribe model's transcript always goes there). Changeable "
+        "while PLAYING", OUT,
         &CS::text_src_input_transcription, false, ROW_PLAYING),
   };
 }

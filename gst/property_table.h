@@ -65,6 +65,10 @@ struct ConversationSettings {
   std::string transcription_languages;    /* comma-separated BCP-47 hints */
   std::string custom_vocabulary;          /* comma-separated terms */
   bool history_in_client_content = false;
+  /* session: translation and transcription models (issue 17) */
+  std::string translate_to;
+  bool translate_echo = false;
+  int transcription_mode = 0;
   /* session: backends and credentials (secrets are write-only) */
   int backend = 0;
   std::string project;
@@ -135,6 +139,7 @@ gemlive::ThinkingLevel property_thinking_level (int value);
 /* "en-US, de-DE" -> {"en-US", "de-DE"}: split at commas, blanks trimmed,
  * empty items dropped. */
 std::vector<std::string> property_split_list (const std::string &text);
+std::string property_wire_transcription_mode (int value);
 
 /* Audio frames in resume-buffer ms (at least one). */
 size_t property_resume_buffer_frames (const ConversationSettings &settings);

@@ -12,6 +12,8 @@
  */
 #include "sink_side.h"
 
+#include "running_time.h"
+
 #include "live/protocol.h"
 
 #include <gst/audio/audio.h>
@@ -142,6 +144,24 @@ SinkSide::SinkSide (GstElement *element, bool post_eos) : element_ (element), po
   gst_pad_set_event_function (sinkpad_, GST_DEBUG_FUNCPTR (audio_event));
   gst_pad_set_query_function (sinkpad_, GST_DEBUG_FUNCPTR (sink_query));
   gst_element_add_pad (element, sinkpad_);
+  gst_segment_init (&audio_segment_, GST_FORMAT_TIME);
+}
+
+/* The running time of an input buffer by its segment; without a timestamp,
+ * the element's running time now (a live source's buffer arrives about
+ * then), else 0. */
+GstClockTime
+SinkSide::audio_running_time (GstBuffer *buffer)
+{
+  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  if (GST_BUFFER_PTS_IS_VALID (buffer)) {
+    std::lock_guard<std::mutex> guard (lock_);
+    running_time = gst_segment_to_running_time (&audio_segment_, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buffer));
+  }
+  if (!GST_CLOCK_TIME_IS_VALID (running_time))
+    running_time = element_running_time (element_);
+  return GST_CLOCK_TIME_IS_VALID (running_time) ? running_time : 0;
 }
 
 void
@@ -202,6 +222,8 @@ SinkSide::audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
         (nullptr));
     return GST_FLOW_ERROR;
   }
+  if (conversation->wants_input_origin ())
+    conversation->set_input_origin (self->audio_running_time (buffer));
   flow = conversation->input_audio (map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);
@@ -251,8 +273,18 @@ SinkSide::audio_event (GstPad *pad, GstObject *parent, GstEvent *event)
         conversation->input_flush ();
       gst_event_unref (event);
       return TRUE;
+    case GST_EVENT_SEGMENT: {
+      /* Kept for the input's running time; the output has a segment of its own. */
+      const GstSegment *segment;
+      gst_event_parse_segment (event, &segment);
+      if (segment->format == GST_FORMAT_TIME) {
+        std::lock_guard<std::mutex> guard (self->lock_);
+        gst_segment_copy_into (segment, &self->audio_segment_);
+      }
+      gst_event_unref (event);
+      return TRUE;
+    }
     case GST_EVENT_FLUSH_START:
-    case GST_EVENT_SEGMENT:
     case GST_EVENT_STREAM_START:
     case GST_EVENT_GAP:
     case GST_EVENT_TAG:

@@ -76,6 +76,7 @@ private:
       const gchar *name, const gchar *response_json, const gchar *scheduling);
 
   bool video_frame_due ();
+  GstClockTime audio_running_time (GstBuffer *buffer);
   std::shared_ptr<Conversation> accepting (GstBuffer *buffer, GstFlowReturn &flow);
 
   GstElement *element_;
@@ -92,4 +93,7 @@ private:
   guint64 video_sent_ = 0;
   guint64 video_dropped_ = 0;
   bool warned_bad_image_ = false;
+  /* The audio input's segment: the running time of the first input sample
+   * is where the service's transcription offsets count from. */
+  GstSegment audio_segment_ {};
 };

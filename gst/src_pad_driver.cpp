@@ -19,7 +19,8 @@ using gemlive::OutputQueue;
  * buffer is a large share of what a session costs (docs/performance.md).
  * Audio that arrives later still goes out at once, so no sample waits. */
 #define MAX_MERGED_OUTPUT_BYTES (24000 * 2 / 5)
-/* The service does not say which audio an input transcript covers. */
+/* How long an input transcript lasts when the service does not say which
+ * audio it covers (no offsets). */
 #define INPUT_TRANSCRIPT_DURATION GST_SECOND
 
 static SrcPadDriver *
@@ -229,8 +230,10 @@ SrcPadDriver::push_caption (std::optional<CaptionLines::Line> line)
   text_queue_->push (OutputItem (OutputItem::Kind::TEXT, text));
 }
 
-/* TEXT task: a subtitle, stamped by the audio task, or without a stamp (an
- * input transcript): now. Never before an earlier one. */
+/* TEXT task: a subtitle, stamped by the audio task or from the service's
+ * transcription offsets, or without a stamp (an input transcript without
+ * offsets): now. Never before an earlier one or inside a GAP already sent:
+ * text later than `latency` after its audio is moved to now. */
 void
 SrcPadDriver::push_text (OutputItem &item)
 {
@@ -239,10 +242,16 @@ SrcPadDriver::push_text (OutputItem &item)
   if (!GST_BUFFER_PTS_IS_VALID (buffer)) {
     GstClockTime now = element_running_time (element_);
     GST_BUFFER_PTS (buffer) = GST_CLOCK_TIME_IS_VALID (now) ? now : last_pts_;
-    GST_BUFFER_DURATION (buffer) = INPUT_TRANSCRIPT_DURATION;
   }
-  if (GST_BUFFER_PTS (buffer) < last_pts_)
+  if (!GST_BUFFER_DURATION_IS_VALID (buffer))
+    GST_BUFFER_DURATION (buffer) = INPUT_TRANSCRIPT_DURATION;
+  if (GST_BUFFER_PTS (buffer) < last_pts_) {
+    GST_INFO_OBJECT (pad_, "text for %" GST_TIME_FORMAT " came after %" GST_TIME_FORMAT
+        " was passed (raise latency to keep its timing): stamped at %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), GST_TIME_ARGS (last_pts_),
+        GST_TIME_ARGS (last_pts_));
     GST_BUFFER_PTS (buffer) = last_pts_;
+  }
   last_pts_ = GST_BUFFER_PTS (buffer);
   GST_LOG_OBJECT (pad_, "%" G_GSIZE_FORMAT " bytes at %" GST_TIME_FORMAT,
       gst_buffer_get_size (buffer), GST_TIME_ARGS (GST_BUFFER_PTS (buffer)));

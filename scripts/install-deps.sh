@@ -27,7 +27,8 @@ packages=(
   pocketsphinx pocketsphinx-en-us libpocketsphinx-dev
 )
 # gstreamer1.0-plugins-bad: webrtcdsp, for the acoustic echo-path test (tests/element echo).
-$want_tests && packages+=(valgrind libclang-rt-14-dev gstreamer1.0-plugins-bad)
+# gstreamer1.0-x: textoverlay, for the captions-over-video example's test (tests/examples).
+$want_tests && packages+=(valgrind libclang-rt-14-dev gstreamer1.0-plugins-bad gstreamer1.0-x)
 $want_mic && packages+=(gstreamer1.0-pulseaudio gstreamer1.0-alsa pulseaudio-utils
   gstreamer1.0-plugins-bad)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

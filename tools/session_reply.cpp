@@ -270,7 +270,9 @@ ServerSession::speak (const std::string &text)
   reply_state_ = ReplyState::SYNTHESIZING;
   std::weak_ptr<ServerSession> weak = weak_from_this ();
   const guint64 generation = reply_generation_;
-  server_.synth ().synthesize (text, g_main_context_default (),
+  /* A translation is spoken in the target language's voice. */
+  const std::string language = model_.is (ModelKind::TRANSLATION) ? model_.translate_to : "";
+  server_.synth ().synthesize (text, language, g_main_context_default (),
       [weak, generation] (SynthResult result) {
         auto self = weak.lock ();
         if (self && self->reply_generation_ == generation)
@@ -291,6 +293,9 @@ ServerSession::on_speech_ready (SynthResult result)
     finish_reply ();
     return;
   }
+  if (model_.is (ModelKind::TRANSLATION))
+    server_.log ("%s: speaking the translation to %s with espeak-ng voice %s", tag_.c_str (),
+        model_.translate_to.c_str (), result.voice_language.c_str ());
   speech_ = std::move (result);
   next_sample_ = 0;
   next_word_ = 0;

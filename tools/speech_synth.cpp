@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace gemlive::server {
 
 struct SpeechSynth::Job {
   std::string text;
+  std::string language;
   GMainContext *context = nullptr;
   Done done;
   bool quit = false;
@@ -79,7 +81,59 @@ split_words (const std::string &text)
   return words;
 }
 
+std::string
+normalised_tag (const std::string &tag)
+{
+  gchar *lower = g_ascii_strdown (tag.c_str (), -1);
+  std::string out (lower);
+  g_free (lower);
+  std::replace (out.begin (), out.end (), '_', '-');
+  return out;
+}
+
+/* Every language the installed voices speak, as espeak-ng lists them: each
+ * voice's `languages` is a run of (priority byte, NUL-terminated name). */
+std::vector<std::string>
+list_voice_languages ()
+{
+  std::vector<std::string> out;
+  const espeak_VOICE **voices = espeak_ListVoices (nullptr);
+  for (size_t v = 0; voices != nullptr && voices[v] != nullptr; v++) {
+    const char *p = voices[v]->languages;
+    while (p != nullptr && *p != '\0') {
+      const char *name = p + 1;  /* after the priority byte */
+      if (*name != '\0')
+        out.emplace_back (name);
+      p = name + strlen (name) + 1;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string
+pick_voice_language (const std::string &language, const std::vector<std::string> &available)
+{
+  std::string wanted = normalised_tag (language);
+  if (wanted.empty ())
+    return "";
+  std::string primary = wanted.substr (0, wanted.find ('-'));
+  if (primary == "zh")
+    primary = "cmn";
+  auto find = [&available] (auto matches) -> std::string {
+    for (const auto &name : available)
+      if (matches (normalised_tag (name)))
+        return name;
+    return "";
+  };
+  std::string exact = find ([&] (const std::string &n) { return n == wanted; });
+  if (exact.empty ())
+    exact = find ([&] (const std::string &n) { return n == primary; });
+  if (exact.empty ())
+    exact = find ([&] (const std::string &n) { return n.rfind (primary + "-", 0) == 0; });
+  return exact;
+}
 
 std::vector<int16_t>
 resample_linear (const std::vector<int16_t> &in, int in_rate, int out_rate)
@@ -119,10 +173,12 @@ SpeechSynth::~SpeechSynth ()
 }
 
 void
-SpeechSynth::synthesize (const std::string &text, GMainContext *context, Done done)
+SpeechSynth::synthesize (const std::string &text, const std::string &language,
+    GMainContext *context, Done done)
 {
   auto job = new Job ();
   job->text = text;
+  job->language = language;
   job->context = g_main_context_ref (context);
   job->done = std::move (done);
   g_async_queue_push (jobs_, job);
@@ -138,8 +194,8 @@ SpeechSynth::worker_main (gpointer data)
     self->init_error_ = "espeak-ng could not be initialised (is espeak-ng-data installed?)";
   } else {
     espeak_SetSynthCallback (on_synth);
-    if (espeak_SetVoiceByName ("en-us") != EE_OK)
-      espeak_SetVoiceByName ("en");
+    self->voice_languages_ = list_voice_languages ();
+    self->select_voice ("");
   }
 
   while (true) {
@@ -148,7 +204,8 @@ SpeechSynth::worker_main (gpointer data)
       delete job;
       break;
     }
-    deliver_on_context (job->context, std::move (job->done), self->run (job->text));
+    deliver_on_context (job->context, std::move (job->done),
+        self->run (job->text, job->language));
     g_main_context_unref (job->context);
     delete job;
   }
@@ -157,14 +214,34 @@ SpeechSynth::worker_main (gpointer data)
   return nullptr;
 }
 
+std::string
+SpeechSynth::select_voice (const std::string &language)
+{
+  std::string voice = pick_voice_language (language, voice_languages_);
+  if (voice.empty ())
+    voice = kDefaultVoiceLanguage;
+  if (voice == current_voice_)
+    return voice;
+  /* By name first, as `espeak-ng -v <language>` does; a language only some
+   * voice lists among others: by properties. */
+  espeak_VOICE wanted {};
+  wanted.languages = voice.c_str ();
+  if (espeak_SetVoiceByName (voice.c_str ()) != EE_OK
+      && espeak_SetVoiceByProperties (&wanted) != EE_OK && espeak_SetVoiceByName ("en") == EE_OK)
+    voice = "en";
+  current_voice_ = voice;
+  return voice;
+}
+
 SynthResult
-SpeechSynth::run (const std::string &text)
+SpeechSynth::run (const std::string &text, const std::string &language)
 {
   SynthResult result;
   if (espeak_rate_ <= 0) {
     result.error = init_error_;
     return result;
   }
+  result.voice_language = select_voice (language);
   Capture capture;
   current_capture = &capture;
   espeak_ERROR status = espeak_Synth (text.c_str (), text.size () + 1, 0, POS_CHARACTER, 0,

@@ -28,8 +28,20 @@ struct SpokenWord {
 struct SynthResult {
   std::vector<int16_t> pcm;  /* kReplyRate Hz, mono */
   std::vector<SpokenWord> words;
+  std::string voice_language;  /* the espeak-ng voice language spoken, e.g. "de" */
   std::string error;  /* non-empty when synthesis failed */
 };
+
+/* The voice that speaks BCP-47 `language` among espeak-ng's voice
+ * languages (`available`, as espeak-ng names them: "de", "fr-fr", "pt-br",
+ * "cmn"): the same tag, else its primary language, else the first voice of
+ * that language ("fr" -> "fr-fr"); Chinese ("zh") is espeak-ng's "cmn".
+ * Matching ignores case and '_' vs '-'. Empty when no voice speaks it. */
+std::string pick_voice_language (const std::string &language,
+    const std::vector<std::string> &available);
+
+/* What replies are spoken in when no language is asked for or none fits. */
+constexpr const char *kDefaultVoiceLanguage = "en-us";
 
 /* Linear-interpolation resampling of mono S16 PCM (every input sample
  * contributes; nothing is dropped). */
@@ -44,18 +56,27 @@ public:
   SpeechSynth (const SpeechSynth &) = delete;
   SpeechSynth &operator= (const SpeechSynth &) = delete;
 
-  /* Queues `text`; `done` runs later on `context` (the caller's main context). */
-  void synthesize (const std::string &text, GMainContext *context, Done done);
+  /* Queues `text`, spoken in BCP-47 `language` (empty: the default voice;
+   * a language no voice speaks: the default voice too, said in
+   * SynthResult::voice_language); `done` runs later on `context` (the
+   * caller's main context). */
+  void synthesize (const std::string &text, const std::string &language, GMainContext *context,
+      Done done);
 
 private:
   struct Job;
   static gpointer worker_main (gpointer data);
-  SynthResult run (const std::string &text);
+  SynthResult run (const std::string &text, const std::string &language);
+  /* Worker only: switches espeak-ng to the voice for `language`. */
+  std::string select_voice (const std::string &language);
 
   GAsyncQueue *jobs_ = nullptr;
   GThread *worker_ = nullptr;
   int espeak_rate_ = 0;  /* 0 until initialised on the worker */
   std::string init_error_;
+  /* Worker only */
+  std::vector<std::string> voice_languages_;  /* every language a voice speaks */
+  std::string current_voice_;
 };
 
 }  // namespace gemlive::server

@@ -9,6 +9,7 @@
  */
 #include "local_server.h"
 #include "server_test_util.h"
+#include "speech_synth.h"
 #include "ws_client.h"
 
 #include <json-glib/json-glib.h>
@@ -63,14 +64,15 @@ collect_reply (const WsClient &client, std::vector<int16_t> &pcm, std::vector<st
   });
 }
 
-/* espeak-ng's own rendering of `text` (same voice as the server), and its rate. */
+/* espeak-ng's own rendering of `text` in `voice` (the server's default
+ * voice unless told), and its rate. */
 std::vector<int16_t>
-espeak_rendering (const std::string &text, int &rate)
+espeak_rendering (const std::string &text, int &rate, const char *voice = "en-us")
 {
   TempFile wav ("", "espeak-XXXXXX.wav");
   gchar *out = nullptr, *err = nullptr;
   gint status = 0;
-  const gchar *argv[] = {"espeak-ng", "-v", "en-us", "-w", wav.path.c_str (), text.c_str (),
+  const gchar *argv[] = {"espeak-ng", "-v", voice, "-w", wav.path.c_str (), text.c_str (),
       nullptr};
   GError *error = nullptr;
   if (!g_spawn_sync (nullptr, const_cast<gchar **> (argv), nullptr, G_SPAWN_SEARCH_PATH, nullptr,
@@ -127,7 +129,100 @@ word_count (const std::string &fragment)
   return words;
 }
 
+/* Seconds of speech in `pcm` (the voiced span, without espeak's silence). */
+double
+speech_seconds (const std::vector<int16_t> &pcm, int rate)
+{
+  const auto [first, last] = voiced_span (envelope (pcm, rate));
+  return (last - first + 1) * kWindowS;
+}
+
+/* How unlike two renderings sound: the mean difference in dB of their
+ * 20 ms levels (floored at -60 dBFS), aligned at the start of speech. The
+ * same voice saying the same text is within a dB or two; another voice is
+ * far off, whether or not it happens to take as long. */
+double
+envelope_distance (const std::vector<int16_t> &a, int rate_a, const std::vector<int16_t> &b,
+    int rate_b)
+{
+  const auto la = envelope (a, rate_a), lb = envelope (b, rate_b);
+  const size_t fa = voiced_span (la).first, fb = voiced_span (lb).first;
+  const size_t n = std::min (la.size () - fa, lb.size () - fb);
+  double sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += std::fabs (std::max (la[fa + i], -60.0) - std::max (lb[fb + i], -60.0));
+  return n ? sum / n : 1e9;
+}
+
 }  // namespace
+
+/* espeak-ng's voices are found by the tag a translate-to names. */
+static void
+test_voice_is_picked_by_bcp47_tag ()
+{
+  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "fr-be", "pt", "pt-br",
+      "cmn", "es-419", "es"};
+  auto pick = [&] (const char *tag) { return gemlive::server::pick_voice_language (tag, voices); };
+  g_assert_cmpstr (pick ("de").c_str (), ==, "de");
+  g_assert_cmpstr (pick ("de-DE").c_str (), ==, "de");       /* the primary language */
+  g_assert_cmpstr (pick ("de_AT").c_str (), ==, "de");
+  g_assert_cmpstr (pick ("fr").c_str (), ==, "fr-fr");       /* the first voice of it */
+  g_assert_cmpstr (pick ("FR-be").c_str (), ==, "fr-be");    /* the same tag, any case */
+  g_assert_cmpstr (pick ("pt-BR").c_str (), ==, "pt-br");
+  g_assert_cmpstr (pick ("pt-PT").c_str (), ==, "pt");
+  g_assert_cmpstr (pick ("zh-CN").c_str (), ==, "cmn");
+  g_assert_cmpstr (pick ("es-MX").c_str (), ==, "es");
+  g_assert_cmpstr (pick ("tlh").c_str (), ==, "");           /* no voice: the caller falls back */
+  g_assert_cmpstr (pick ("").c_str (), ==, "");
+}
+
+/* A translation is spoken by the target language's voice: the reply lasts
+ * as long as espeak-ng renders its text in that voice, not in the default
+ * English one. */
+static void
+test_translation_is_spoken_in_the_target_voice ()
+{
+  TempFile scenario (R"({"turns":[{"transcript":"What is the capital of France?"}]})",
+      "scenario-XXXXXX.json");
+  LocalServer server ({"--fast", "--scenario", scenario.path});
+  const struct {
+    const char *tag, *voice;
+  } targets[] = {{"de-DE", "de"}, {"nl", "nl"}};
+  for (const auto &target : targets) {
+    auto client = std::make_unique<WsClient> ();
+    std::string error;
+    g_assert_true (client->connect (server.endpoint () + kPath + "?key=test-key", error));
+    client->send_text (std::string (R"({"setup":{"model":"models/gemini-3.5-live-translate-preview",)")
+        + R"("generationConfig":{"responseModalities":["AUDIO"],"translationConfig":)"
+        + R"({"targetLanguageCode":")" + target.tag + R"("}},"inputAudioTranscription":{},)"
+        + R"("outputAudioTranscription":{}}})");
+    g_assert_true (client->wait_until ([&] { return client->find ("setupComplete") >= 0; }));
+    stream_wav (*client, "question-16k.wav");
+    client->send_text (R"({"realtimeInput":{"audioStreamEnd":true}})");
+    g_assert_true (client->wait_until ([&] { return client->find ("turnComplete") >= 0; }));
+
+    std::vector<int16_t> reply;
+    std::vector<std::string> fragments;
+    collect_reply (*client, reply, fragments);
+    std::string said;
+    for (const auto &f : fragments)
+      said += f;
+    int rate = 0;
+    const double ours = speech_seconds (reply, kReplyRate);
+    const auto target_pcm = espeak_rendering (said, rate, target.voice);
+    const double in_target = speech_seconds (target_pcm, rate);
+    const auto english_pcm = espeak_rendering (said, rate);
+    const double in_english = speech_seconds (english_pcm, rate);
+    const double to_target = envelope_distance (reply, kReplyRate, target_pcm, rate);
+    const double to_english = envelope_distance (reply, kReplyRate, english_pcm, rate);
+    g_test_message ("%s: \"%s\": reply %.2f s, espeak-ng -v %s %.2f s (%.1f dB apart), "
+        "-v en-us %.2f s (%.1f dB apart)", target.tag, said.c_str (), ours, target.voice,
+        in_target, to_target, in_english, to_english);
+    g_assert_cmpfloat (std::fabs (ours - in_target), <=, 0.05 * in_target);
+    g_assert_cmpfloat (to_target, <, 3.0);
+    g_assert_cmpfloat (to_english, >, 2 * to_target + 3.0);
+  }
+}
 
 static void
 test_reply_is_the_whole_sentence_espeak_speaks ()
@@ -192,5 +287,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, nullptr);
   g_test_add_func ("/server/reply-is-the-whole-sentence-espeak-speaks",
       test_reply_is_the_whole_sentence_espeak_speaks);
+  g_test_add_func ("/server/voice-is-picked-by-bcp47-tag", test_voice_is_picked_by_bcp47_tag);
+  g_test_add_func ("/server/translation-is-spoken-in-the-target-voice",
+      test_translation_is_spoken_in_the_target_voice);
   return g_test_run ();
 }

@@ -262,6 +262,43 @@ test_translate_and_transcribe ()
   refusal_of (e, "translate-echo");
 }
 
+/* What the element says must lead the user to the property to change. */
+void
+test_translate_refusals_name_the_property ()
+{
+  auto says = [] (const SettingRefusal &refusal, const char *words) {
+    if (refusal.message.find (words) == std::string::npos)
+      g_error ("refusal of %s does not say \"%s\": %s", refusal.property.c_str (), words,
+          refusal.message.c_str ());
+  };
+  SetupConfig c = config_for ("models/gemini-3.5-live-translate-preview");
+  /* translate-echo alone is not a target language */
+  c.translation.echo_target_language = true;
+  says (refusal_of (c, "translate-to"), "translate-to");
+  c.translation.target_language_code = "pt-BR";
+  assert_accepted (c);
+  SetupConfig t = c;
+  t.system_instruction = "Be formal.";
+  says (refusal_of (t, "system-instruction"), "system-instruction");
+  t = c;
+  t.voice = "Kore";
+  says (refusal_of (t, "voice"), "unset voice");
+  t = c;
+  t.code_execution = true;
+  says (refusal_of (t, "code-execution"), "code-execution");
+  t = c;
+  t.tools_json = R"([{"googleSearch":{}}])";
+  refusal_of (t, "tools", tools_of (t.tools_json));
+
+  /* A transcribe model speaks nothing, so it translates nothing either. */
+  SetupConfig s = config_for ("projects/p/locations/l/publishers/google/models/"
+                              "gemini-3.5-transcribe-live-preview");
+  s.input_transcription_settings.mode = "VERBATIM";
+  assert_accepted (s);
+  s.translation.target_language_code = "de";
+  says (refusal_of (s, "translate-to"), "unset translate-to");
+}
+
 void
 test_unknown_models_validate_nothing ()
 {
@@ -345,6 +382,8 @@ main (int argc, char **argv)
   g_test_add_func ("/model-catalog/gemini-3.8-refusals", test_gemini_3_8_refusals);
   g_test_add_func ("/model-catalog/older-models", test_older_models);
   g_test_add_func ("/model-catalog/translate-and-transcribe", test_translate_and_transcribe);
+  g_test_add_func ("/model-catalog/translate-refusals-name-the-property",
+      test_translate_refusals_name_the_property);
   g_test_add_func ("/model-catalog/unknown-models-validate-nothing",
       test_unknown_models_validate_nothing);
   g_test_add_func ("/model-catalog/tool-calls-follow-the-model", test_tool_calls_follow_the_model);
