@@ -44,6 +44,9 @@ struct PushToTalk {
     pipeline = launch ("appsrc name=mic format=time "
         "caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! "
         "geminilive name=live automatic-activity-detection=false tool-timeout=0 "
+        /* first_turn's signals act at once; paced, the burst pushed before
+         * them would still be on its way (docs/element.md, steady input). */
+        "input-pacing=off "
         "api-key=test-key endpoint=" + server->endpoint () + " ! fakesink sync=false");
     live = by_name (pipeline, "live");
     mic = by_name (pipeline, "mic");
