@@ -16,7 +16,7 @@ init_debug ()
   static gsize once = 0;
   if (g_once_init_enter (&once)) {
     GST_DEBUG_CATEGORY_INIT (pacer_debug, "geminilive-pacer", 0,
-        "geminilive input pacing and gap filling");
+                             "geminilive input pacing and gap filling");
     g_once_init_leave (&once, 1);
   }
 }
@@ -26,7 +26,7 @@ static int64_t
 now_us ()
 {
   return std::chrono::duration_cast<std::chrono::microseconds> (
-      std::chrono::steady_clock::now ().time_since_epoch ())
+             std::chrono::steady_clock::now ().time_since_epoch ())
       .count ();
 }
 
@@ -96,8 +96,9 @@ InputPacer::set_upstream_live (bool live)
   liveness_known_ = true;
   upstream_live_ = live;
   GST_INFO ("upstream is %s: input %s", live ? "live" : "not live",
-      mode_ == Mode::OFF ? "not paced (input-pacing=off)"
-                         : live ? "not paced (it comes in real time)" : "paced at real time");
+            mode_ == Mode::OFF ? "not paced (input-pacing=off)"
+            : live             ? "not paced (it comes in real time)"
+                               : "paced at real time");
 }
 
 bool
@@ -128,11 +129,11 @@ InputPacer::owe_silence_locked (GstClockTime from, GstClockTime to)
   if (wanted > allowed && !stream_ended_) {
     gap.stream_end = stream_ended_ = true;
     GST_INFO ("a gap of more than %" GST_TIME_FORMAT ": audioStreamEnd until audio returns",
-        GST_TIME_ARGS (MAX_GAP_SILENCE));
+              GST_TIME_ARGS (MAX_GAP_SILENCE));
   }
   GST_DEBUG ("gap %" GST_TIME_FORMAT " - %" GST_TIME_FORMAT ": %" G_GUINT64_FORMAT
-             " samples of silence", GST_TIME_ARGS (from), GST_TIME_ARGS (to),
-      (guint64) gap.silence_samples);
+             " samples of silence",
+             GST_TIME_ARGS (from), GST_TIME_ARGS (to), (guint64)gap.silence_samples);
   return gap;
 }
 
@@ -148,7 +149,7 @@ InputPacer::buffer_arrives (GstClockTime pts, uint64_t samples)
       && start > next_running_time_ + GAP_TOLERANCE)
     gap = owe_silence_locked (next_running_time_, start);
   if (!GST_CLOCK_TIME_IS_VALID (start))
-    start = next_running_time_;  /* follows the previous buffer (or unknown) */
+    start = next_running_time_; /* follows the previous buffer (or unknown) */
   if (GST_CLOCK_TIME_IS_VALID (start) && rate_ > 0)
     next_running_time_ = start + gst_util_uint64_scale (samples, GST_SECOND, rate_);
   /* Audio again: the next gap has the whole bound. */
@@ -162,7 +163,7 @@ InputPacer::gap_event (GstClockTime timestamp, GstClockTime duration)
 {
   std::lock_guard<std::mutex> guard (lock_);
   if (!GST_CLOCK_TIME_IS_VALID (timestamp) || !GST_CLOCK_TIME_IS_VALID (duration))
-    return {};  /* how long is told by the next buffer's timestamp */
+    return {}; /* how long is told by the next buffer's timestamp */
   GstClockTime start = timestamp, stop = timestamp + duration;
   if (segment_valid_) {
     start = gst_segment_to_running_time (&segment_, GST_FORMAT_TIME, timestamp);
@@ -187,12 +188,14 @@ InputPacer::wait_to_send (uint64_t samples)
   if (!pacing_locked () || rate_ <= 0)
     return true;
   int64_t now = now_us ();
-  int64_t due = base_us_ < 0 ? now
-      : base_us_ + (int64_t) gst_util_uint64_scale (sent_since_base_, G_USEC_PER_SEC, rate_);
+  int64_t due
+      = base_us_ < 0
+            ? now
+            : base_us_ + (int64_t)gst_util_uint64_scale (sent_since_base_, G_USEC_PER_SEC, rate_);
   if (base_us_ < 0 || now - due > MAX_LATENESS_US) {
     if (base_us_ >= 0)
       GST_DEBUG ("input %" G_GINT64_FORMAT " ms behind real time: new time base",
-          (now - due) / 1000);
+                 (now - due) / 1000);
     base_us_ = now;
     sent_since_base_ = 0;
     due = now;

@@ -51,7 +51,7 @@ public:
   /* What to send ahead of a buffer, or for a GAP event. */
   struct Gap {
     uint64_t silence_samples = 0;
-    bool stream_end = false;  /* after the silence: audioStreamEnd */
+    bool stream_end = false; /* after the silence: audioStreamEnd */
   };
 
   void set_mode (Mode mode);
@@ -94,8 +94,8 @@ private:
   bool upstream_live_ = false;
   /* The running time the next sample is expected at; NONE before the first. */
   GstClockTime next_running_time_ = GST_CLOCK_TIME_NONE;
-  uint64_t gap_silence_samples_ = 0;  /* silence sent since the last audio */
-  bool stream_ended_ = false;         /* audioStreamEnd sent in this gap */
+  uint64_t gap_silence_samples_ = 0; /* silence sent since the last audio */
+  bool stream_ended_ = false;        /* audioStreamEnd sent in this gap */
   /* The time base: samples handed over since the monotonic time base_us_. */
   int64_t base_us_ = -1;
   uint64_t sent_since_base_ = 0;

@@ -24,13 +24,13 @@ using namespace gemlive::test;
 
 static const GstClockTime TIMEOUT = 60 * GST_SECOND;
 static const char *const MODEL = "gemini-3.8-live";
-static const char *const CAPS_16K =
-    "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000";
+static const char *const CAPS_16K
+    = "audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000";
 
 /* One client frame as the server recorded it, with its arrival time. */
 struct ReceivedFrame {
   enum class Kind { AUDIO, STREAM_END, OTHER } kind = Kind::OTHER;
-  std::vector<gint16> pcm;  /* AUDIO */
+  std::vector<gint16> pcm; /* AUDIO */
   gint64 arrived_us = -1;
 };
 
@@ -49,10 +49,8 @@ struct TimedServer {
     g_free (path);
     return out;
   }
-  TimedServer ()
-      : times_path (new_times_path ()), server ({"--fast", "--record-times", times_path})
-  {
-  }
+  TimedServer () : times_path (new_times_path ()), server ({"--fast", "--record-times", times_path})
+  {}
   ~TimedServer () { g_unlink (times_path.c_str ()); }
 
   std::vector<ReceivedFrame> frames ()
@@ -76,7 +74,8 @@ struct TimedServer {
       if (json_parser_load_from_data (parser, texts[i].c_str (), -1, nullptr)) {
         JsonObject *root = json_node_get_object (json_parser_get_root (parser));
         JsonObject *input = root && json_object_has_member (root, "realtimeInput")
-            ? json_object_get_object_member (root, "realtimeInput") : nullptr;
+                                ? json_object_get_object_member (root, "realtimeInput")
+                                : nullptr;
         if (input && json_object_has_member (input, "audio")) {
           JsonObject *audio = json_object_get_object_member (input, "audio");
           gsize size = 0;
@@ -107,7 +106,7 @@ struct TimedServer {
    * audioStreamEnd frames); returns what it has then. */
   std::vector<ReceivedFrame> wait_for_audio (gsize samples, int stream_ends = 0)
   {
-    gint64 deadline = g_get_monotonic_time () + (gint64) (TIMEOUT / GST_USECOND);
+    gint64 deadline = g_get_monotonic_time () + (gint64)(TIMEOUT / GST_USECOND);
     while (true) {
       auto got = frames ();
       int ends = 0;
@@ -142,7 +141,7 @@ audio_arrival_span_s (const std::vector<ReceivedFrame> &frames)
         first = f.arrived_us;
       last = f.arrived_us;
     }
-  return first < 0 ? 0 : (double) (last - first) / G_USEC_PER_SEC;
+  return first < 0 ? 0 : (double)(last - first) / G_USEC_PER_SEC;
 }
 
 /* Whether [from, to) samples of `pcm` are all zero. */
@@ -164,7 +163,7 @@ all_tone (const std::vector<gint16> &pcm, gsize from, gsize to)
   for (gsize block = from; block + 160 <= to; block += 160) {
     double sum = 0;
     for (gsize i = block; i < block + 160; i++)
-      sum += (double) pcm[i] * pcm[i];
+      sum += (double)pcm[i] * pcm[i];
     if (std::sqrt (sum / 160) < 1000)
       return false;
   }
@@ -180,9 +179,10 @@ struct BurstSource {
 
   explicit BurstSource (const std::string &pacing)
   {
-    pipeline = launch (std::string ("appsrc name=mic format=time caps=") + CAPS_16K
-        + " ! geminilive name=live api-key=test-key model=" + MODEL + " input-pacing=" + pacing
-        + " endpoint=" + server.server.endpoint () + " ! fakesink sync=false");
+    pipeline
+        = launch (std::string ("appsrc name=mic format=time caps=") + CAPS_16K
+                  + " ! geminilive name=live api-key=test-key model=" + MODEL + " input-pacing="
+                  + pacing + " endpoint=" + server.server.endpoint () + " ! fakesink sync=false");
     mic = by_name (pipeline, "mic");
   }
   ~BurstSource ()
@@ -208,14 +208,14 @@ GST_START_TEST (a_burst_that_is_not_live_reaches_the_service_at_real_time)
   source.push_five_seconds ();
   auto frames = source.server.wait_for_audio (5 * 16000);
   ck_assert_msg (TimedServer::audio_samples (frames) == 5 * 16000,
-      "the server got %" G_GSIZE_FORMAT " of 80000 samples; bus:\n%s",
-      TimedServer::audio_samples (frames), source.log.dump ().c_str ());
+                 "the server got %" G_GSIZE_FORMAT " of 80000 samples; bus:\n%s",
+                 TimedServer::audio_samples (frames), source.log.dump ().c_str ());
   /* 40 ms frames; the first leaves once its 20 ms slices are handed over,
    * the last 4.96 s later at real time. */
   double span = audio_arrival_span_s (frames);
   g_print ("5 s of audio arrived over %.3f s\n", span);
   ck_assert_msg (span >= 4.96 * 0.95 && span <= 4.96 * 1.05,
-      "5 s of audio arrived over %.3f s, not 4.96 s +-5 %%", span);
+                 "5 s of audio arrived over %.3f s, not 4.96 s +-5 %%", span);
 }
 GST_END_TEST;
 
@@ -254,7 +254,7 @@ struct LiveSource {
   LiveSource ()
   {
     pipeline = launch (std::string ("geminilive name=live api-key=test-key model=") + MODEL
-        + " endpoint=" + server.server.endpoint () + " ! fakesink sync=false");
+                       + " endpoint=" + server.server.endpoint () + " ! fakesink sync=false");
     live = by_name (pipeline, "live");
     pad = gst_pad_new ("mic", GST_PAD_SRC);
     gst_pad_set_query_function (pad, live_source_query);
@@ -299,11 +299,12 @@ GST_START_TEST (a_jump_in_live_timestamps_becomes_silence)
   LiveSource source;
   source.start ();
   source.tone (0, 1000);
-  source.tone (3000, 1000);  /* 2 s later than the first second ended */
+  source.tone (3000, 1000); /* 2 s later than the first second ended */
   auto frames = source.server.wait_for_audio (4 * 16000);
   auto pcm = joined_pcm (frames);
   ck_assert_msg (pcm.size () == 4 * 16000,
-      "the server got %" G_GSIZE_FORMAT " samples, not 1 s + 2 s of silence + 1 s", pcm.size ());
+                 "the server got %" G_GSIZE_FORMAT " samples, not 1 s + 2 s of silence + 1 s",
+                 pcm.size ());
   ck_assert_msg (all_tone (pcm, 0, 16000), "the first second is not the tone");
   ck_assert_msg (all_zero (pcm, 16000, 48000), "the gap is not silence");
   ck_assert_msg (all_tone (pcm, 48000, 64000), "the second after the gap is not the tone");
@@ -317,14 +318,14 @@ GST_START_TEST (gap_events_from_a_live_source_become_silence)
   source.tone (0, 1000);
   /* A live source with nothing to say covers the time with GAP events. */
   for (guint t = 1000; t < 2500; t += 100)
-    ck_assert (gst_pad_push_event (source.pad, gst_event_new_gap (t * GST_MSECOND,
-        100 * GST_MSECOND)));
+    ck_assert (
+        gst_pad_push_event (source.pad, gst_event_new_gap (t * GST_MSECOND, 100 * GST_MSECOND)));
   source.tone (2500, 500);
   auto frames = source.server.wait_for_audio (3 * 16000);
   auto pcm = joined_pcm (frames);
   ck_assert_msg (pcm.size () == 3 * 16000,
-      "the server got %" G_GSIZE_FORMAT " samples, not 1 s + 1.5 s of silence + 0.5 s",
-      pcm.size ());
+                 "the server got %" G_GSIZE_FORMAT " samples, not 1 s + 1.5 s of silence + 0.5 s",
+                 pcm.size ());
   ck_assert_msg (all_tone (pcm, 0, 16000), "the first second is not the tone");
   ck_assert_msg (all_zero (pcm, 16000, 40000), "the GAP events did not become silence");
   ck_assert_msg (all_tone (pcm, 40000, 48000), "the audio after the gap is not the tone");
@@ -336,7 +337,7 @@ GST_START_TEST (a_gap_beyond_the_bound_ends_the_stream_and_audio_resumes_it)
   LiveSource source;
   source.start ();
   source.tone (0, 1000);
-  source.tone (7000, 1000);  /* a 6 s gap: 3 s of silence, then audioStreamEnd */
+  source.tone (7000, 1000); /* a 6 s gap: 3 s of silence, then audioStreamEnd */
   auto frames = source.server.wait_for_audio (5 * 16000, 1);
   size_t end_at = frames.size ();
   for (size_t i = 0; i < frames.size (); i++)
@@ -350,13 +351,13 @@ GST_START_TEST (a_gap_beyond_the_bound_ends_the_stream_and_audio_resumes_it)
   auto pcm_before = joined_pcm (before);
   auto pcm_after = joined_pcm (after);
   ck_assert_msg (pcm_before.size () == 4 * 16000,
-      "before audioStreamEnd: %" G_GSIZE_FORMAT " samples, not 1 s + 3 s of silence",
-      pcm_before.size ());
+                 "before audioStreamEnd: %" G_GSIZE_FORMAT " samples, not 1 s + 3 s of silence",
+                 pcm_before.size ());
   ck_assert (all_tone (pcm_before, 0, 16000));
   ck_assert (all_zero (pcm_before, 16000, 64000));
   ck_assert_msg (pcm_after.size () == 16000 && all_tone (pcm_after, 0, 16000),
-      "after audioStreamEnd: %" G_GSIZE_FORMAT " samples, not the second of tone",
-      pcm_after.size ());
+                 "after audioStreamEnd: %" G_GSIZE_FORMAT " samples, not the second of tone",
+                 pcm_after.size ());
   /* A pause, not the end: the element did not drain. */
   ck_assert (!source.log.wait (source.pipeline, is_eos, GST_SECOND));
   std::string error = source.log.first_error ();
