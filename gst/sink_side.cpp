@@ -207,10 +207,12 @@ SinkSide::audio_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode,
   (void) pad;
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
-  auto self = of (GST_ELEMENT (parent));
-  self->pacer_.set_flushing (!active);
-  if (active)
-    self->pacer_.restart ();
+  auto self = parent ? of (GST_ELEMENT (parent)) : nullptr;
+  if (self) {
+    self->pacer_.set_flushing (!active);
+    if (active)
+      self->pacer_.restart ();
+  }
   return TRUE;
 }
 
