@@ -102,6 +102,9 @@ public:
   void input_eos ();
   /* Upstream flushed: forget the audio not sent yet. */
   void input_flush ();
+  /* A gap in the input outlasted its silence: audioStreamEnd without the
+   * drain; the next input_audio resumes the stream. */
+  void input_stream_pause ();
   /* A video or text frame (already encoded) from a request pad;
    * expects_answer: it is something the model answers (text). */
   void input_frame (std::string frame, bool expects_answer = false);
@@ -140,6 +143,8 @@ private:
   std::shared_ptr<gemlive::LiveSession> session ();
   void post (GstStructure *structure);
   void post_gate_news (const GateNews &news);
+  /* conversation_input.cpp: half-duplex mutes the microphone while true. */
+  bool reply_audible ();
   /* A fatal error was posted: stop the output (once). */
   void fail ();
 

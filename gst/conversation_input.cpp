@@ -20,6 +20,10 @@ GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);
 /* After audioStreamEnd with nothing awaiting an answer, EOS follows this
  * much later: long enough for a reply already on its way to show itself. */
 #define QUIET_AFTER_INPUT_END_US (1500 * 1000)
+/* half-duplex: the microphone stays muted this long after the reply's
+ * last sample has played, for the echo still on its way (the device's
+ * unreported delay and the room's reverberation, 30-150 ms). */
+#define HALF_DUPLEX_TAIL_US (200 * 1000)
 /* A buffer whose RMS reaches this (about -35 dBFS) holds speech, not the
  * noise floor of a quiet microphone or digital silence. */
 #define SPEECH_RMS 600.0
@@ -75,15 +79,34 @@ Conversation::flush_partial_chunk ()
   post_gate_news (news);
 }
 
+/* half-duplex: whether reply audio is waiting for the src side or still
+ * playing (the src side tells when what it pushed will have played). */
+bool
+Conversation::reply_audible ()
+{
+  if (audio_.queued_audio_bytes () > 0)
+    return true;
+  return g_get_monotonic_time () < audio_.playout_end_us () + HALF_DUPLEX_TAIL_US;
+}
+
 GstFlowReturn
 Conversation::input_audio (const guint8 *data, gsize size)
 {
   std::shared_ptr<gemlive::LiveSession> s;
   std::shared_ptr<gemlive::Alarm> chunk_alarm;
+  bool half_duplex;
   {
     std::lock_guard<std::mutex> guard (session_lock_);
     s = session_;
     chunk_alarm = chunk_alarm_;
+    half_duplex = settings_.half_duplex;
+  }
+  /* Silence in place of the microphone while the reply plays: time still
+   * passes for the service, and it cannot hear the reply's echo. */
+  std::vector<guint8> muted;
+  if (half_duplex && reply_audible ()) {
+    muted.assign (size, 0);
+    data = muted.data ();
   }
   if (reply_.input_refused ())
     return GST_FLOW_ERROR;
@@ -185,6 +208,18 @@ Conversation::refuse_non_audio_input ()
     }
   }
   return true;
+}
+
+void
+Conversation::input_stream_pause ()
+{
+  auto s = session ();
+  if (!s)
+    return;
+  GST_INFO ("a gap in the input: audioStreamEnd until audio returns");
+  GateNews news;
+  gate_.send (*s, gemlive::encode_audio_stream_end (), 0, true, news);
+  post_gate_news (news);
 }
 
 void

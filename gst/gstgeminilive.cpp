@@ -127,6 +127,7 @@ gst_gemini_live_set_property (GObject *object, guint prop_id, const GValue *valu
   auto s = priv->settings.copy ();
   priv->conversation->update_settings (s);
   priv->sink.set_video_fps (s.video_fps);
+  priv->sink.set_input_pacing ((InputPacer::Mode) s.input_pacing);
   priv->src.set_latency_ms (s.latency_ms);
   priv->src.set_text_input_transcripts (s.text_src_input_transcription);
   priv->src.set_max_queued_audio_ms (s.max_queued_audio_ms);

@@ -77,6 +77,7 @@ gst_gemini_live_sink_set_property (GObject *object, guint prop_id, const GValue 
   }
   auto s = priv->settings.copy ();
   priv->sink.set_video_fps (s.video_fps);
+  priv->sink.set_input_pacing ((InputPacer::Mode) s.input_pacing);
   if (auto conversation = current_conversation (priv))
     conversation->update_settings (s);
 }

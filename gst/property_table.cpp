@@ -139,9 +139,9 @@ real (const char *name, const char *nick, const char *blurb, unsigned scope,
 
 static PropertyRow
 enumeration (const char *name, const char *nick, const char *blurb, unsigned scope,
-    int ConversationSettings::*member, GType (*type) (), gint64 def)
+    int ConversationSettings::*member, GType (*type) (), gint64 def, unsigned flags = ROW_READY)
 {
-  auto row = base (name, nick, blurb, scope, RowType::ENUM, ROW_READY);
+  auto row = base (name, nick, blurb, scope, RowType::ENUM, flags);
   row.integer = member;
   row.enum_type = type;
   row.def = def;
@@ -212,6 +212,9 @@ DEFINE_ENUM_TYPE (transcription_mode_get_type, "GstGeminiLiveTranscriptionMode",
     {0, "Not sent (the service's default)", "unset"},
     {1, "VERBATIM: every word as spoken, fillers and false starts included", "verbatim"},
     {2, "SMART: readable text, fillers and false starts left out", "smart"})
+DEFINE_ENUM_TYPE (input_pacing_get_type, "GstGeminiLiveInputPacing",
+    {0, "Pace input that is not live at real time; fill gaps with silence", "auto"},
+    {1, "Send input as fast as it comes; still fill gaps with silence", "off"})
 
 template <size_t N>
 static std::string
@@ -553,6 +556,18 @@ build_table ()
         "Most video_sink frames sent per second (wall clock); frames in between are dropped, "
         "upstream is never blocked. Changeable while PLAYING", IN, &CS::video_fps, 0.01, 30.0,
         1.0, ROW_PLAYING),
+    boolean ("half-duplex", "Half duplex",
+        "While the model's reply plays (until its last sample has played out, plus 200 ms for "
+        "the echo), the service hears silence in place of the microphone: no echo canceller "
+        "is needed, but the user cannot interrupt the reply. Changeable while PLAYING", IN,
+        &CS::half_duplex, false, ROW_PLAYING),
+    enumeration ("input-pacing", "Input pacing",
+        "auto: audio from a source that is not live (a file, a burst) goes to the service at "
+        "real time, the streaming thread waiting as a synchronised sink would; gaps in the "
+        "input (GAP events, jumps in the timestamps) become silence, up to 3 s in a row, then "
+        "audioStreamEnd until audio returns. off: no pacing (gaps are still filled). "
+        "Changeable while PLAYING", IN, &CS::input_pacing, input_pacing_get_type, 0,
+        ROW_PLAYING),
 
     /* The output side */
     uinteger ("latency", "Latency",

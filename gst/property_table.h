@@ -97,6 +97,8 @@ struct ConversationSettings {
   /* input */
   guint drain_timeout_ms = 0;
   double video_fps = 0;
+  bool half_duplex = false;
+  int input_pacing = 0;  /* InputPacer::Mode */
   /* output */
   guint latency_ms = 0;
   bool text_src_input_transcription = false;

@@ -4,7 +4,9 @@
  *
  * - sink (audio/x-raw S16LE mono, 8-48 kHz): PCM to the conversation (40 ms
  *   chunks), EOS to audioStreamEnd and the drain. Upstream flushes and
- *   stream events are absorbed: the output is a stream of its own.
+ *   stream events are absorbed: the output is a stream of its own. The
+ *   InputPacer paces input that is not live and turns gaps (GAP events,
+ *   timestamps that jump) into silence (input_pacer.h).
  * - video_sink (image/jpeg, image/png): frames become realtimeInput.video,
  *   throttled to video-fps on the wall clock by dropping frames in between,
  *   so upstream is never blocked.
@@ -19,6 +21,7 @@
 #include <gst/audio/audio.h>
 
 #include <cstring>
+#include <vector>
 
 GST_DEBUG_CATEGORY_EXTERN (gst_gemini_live_debug);
 #define GST_CAT_DEFAULT gst_gemini_live_debug
@@ -143,8 +146,8 @@ SinkSide::SinkSide (GstElement *element, bool post_eos) : element_ (element), po
   gst_pad_set_chain_function (sinkpad_, GST_DEBUG_FUNCPTR (audio_chain));
   gst_pad_set_event_function (sinkpad_, GST_DEBUG_FUNCPTR (audio_event));
   gst_pad_set_query_function (sinkpad_, GST_DEBUG_FUNCPTR (sink_query));
+  gst_pad_set_activatemode_function (sinkpad_, GST_DEBUG_FUNCPTR (audio_activate_mode));
   gst_element_add_pad (element, sinkpad_);
-  gst_segment_init (&audio_segment_, GST_FORMAT_TIME);
 }
 
 /* The running time of an input buffer by its segment; without a timestamp,
@@ -154,11 +157,8 @@ GstClockTime
 SinkSide::audio_running_time (GstBuffer *buffer)
 {
   GstClockTime running_time = GST_CLOCK_TIME_NONE;
-  if (GST_BUFFER_PTS_IS_VALID (buffer)) {
-    std::lock_guard<std::mutex> guard (lock_);
-    running_time = gst_segment_to_running_time (&audio_segment_, GST_FORMAT_TIME,
-        GST_BUFFER_PTS (buffer));
-  }
+  if (GST_BUFFER_PTS_IS_VALID (buffer))
+    running_time = pacer_.running_time_of (GST_BUFFER_PTS (buffer));
   if (!GST_CLOCK_TIME_IS_VALID (running_time))
     running_time = element_running_time (element_);
   return GST_CLOCK_TIME_IS_VALID (running_time) ? running_time : 0;
@@ -200,10 +200,75 @@ SinkSide::accepting (GstBuffer *buffer, GstFlowReturn &flow)
 
 /* --- the audio sink pad --- */
 
+/* Whether upstream says it is live; a source that does not answer is taken
+ * as not live (pacing a live source only ever waits for audio that came
+ * early). */
+static bool
+upstream_is_live (GstPad *pad)
+{
+  GstQuery *query = gst_query_new_latency ();
+  gboolean live = FALSE;
+  if (gst_pad_peer_query (pad, query))
+    gst_query_parse_latency (query, &live, nullptr, nullptr);
+  gst_query_unref (query);
+  return live;
+}
+
+/* The pad deactivates (PAUSED->READY) before it waits for the streaming
+ * thread: a slice waiting for its time must give up first. */
+gboolean
+SinkSide::audio_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode,
+    gboolean active)
+{
+  (void) pad;
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  auto self = parent ? of (GST_ELEMENT (parent)) : nullptr;
+  if (self) {
+    self->pacer_.set_flushing (!active);
+    if (active)
+      self->pacer_.restart ();
+  }
+  return TRUE;
+}
+
+GstFlowReturn
+SinkSide::send_paced (Conversation &conversation, const guint8 *data, gsize size)
+{
+  gsize slice = (gsize) pacer_.slice_samples () * 2;
+  GstFlowReturn flow = GST_FLOW_OK;
+  for (gsize at = 0; at < size && flow == GST_FLOW_OK; at += slice) {
+    gsize n = MIN (slice, size - at);
+    if (!pacer_.wait_to_send (n / 2))
+      return GST_FLOW_FLUSHING;
+    flow = conversation.input_audio (data + at, n);
+  }
+  return flow;
+}
+
+GstFlowReturn
+SinkSide::fill_gap (Conversation &conversation, const InputPacer::Gap &gap)
+{
+  if (gap.silence_samples > 0) {
+    /* Time passes for the service: silence, paced like audio. */
+    std::vector<guint8> zeros ((gsize) pacer_.slice_samples () * 2, 0);
+    guint64 left = gap.silence_samples * 2;
+    while (left > 0) {
+      gsize n = (gsize) MIN ((guint64) zeros.size (), left);
+      GstFlowReturn flow = send_paced (conversation, zeros.data (), n);
+      if (flow != GST_FLOW_OK)
+        return flow;
+      left -= n;
+    }
+  }
+  if (gap.stream_end)
+    conversation.input_stream_pause ();
+  return GST_FLOW_OK;
+}
+
 GstFlowReturn
 SinkSide::audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
-  (void) pad;
   auto self = of (GST_ELEMENT (parent));
   GstFlowReturn flow;
   auto conversation = self->accepting (buffer, flow);
@@ -224,7 +289,12 @@ SinkSide::audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
   }
   if (conversation->wants_input_origin ())
     conversation->set_input_origin (self->audio_running_time (buffer));
-  flow = conversation->input_audio (map.data, map.size);
+  if (self->pacer_.needs_liveness ())
+    self->pacer_.set_upstream_live (upstream_is_live (pad));
+  auto gap = self->pacer_.buffer_arrives (GST_BUFFER_PTS (buffer), map.size / 2);
+  flow = self->fill_gap (*conversation, gap);
+  if (flow == GST_FLOW_OK)
+    flow = self->send_paced (*conversation, map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);
   return flow;
@@ -248,6 +318,7 @@ SinkSide::audio_event (GstPad *pad, GstObject *parent, GstEvent *event)
         return FALSE;
       }
       conversation->input_rate (GST_AUDIO_INFO_RATE (&info));
+      self->pacer_.set_rate (GST_AUDIO_INFO_RATE (&info));
       GST_INFO_OBJECT (self->element_, "sending audio as audio/pcm;rate=%d",
           GST_AUDIO_INFO_RATE (&info));
       gst_event_unref (event);
@@ -266,27 +337,41 @@ SinkSide::audio_event (GstPad *pad, GstObject *parent, GstEvent *event)
       }
       gst_event_unref (event);
       return TRUE;
+    case GST_EVENT_FLUSH_START:
+      /* A slice waiting for its time gives up (the chain returns FLUSHING). */
+      self->pacer_.set_flushing (true);
+      gst_event_unref (event);
+      return TRUE;
     case GST_EVENT_FLUSH_STOP:
       /* The model's reply cannot be rewound: absorb upstream flushes and only
        * forget the audio not yet sent. */
+      self->pacer_.set_flushing (false);
+      self->pacer_.restart ();
       if (conversation)
         conversation->input_flush ();
       gst_event_unref (event);
       return TRUE;
+    case GST_EVENT_STREAM_START:
+      self->pacer_.restart ();
+      gst_event_unref (event);
+      return TRUE;
     case GST_EVENT_SEGMENT: {
-      /* Kept for the input's running time; the output has a segment of its own. */
+      /* Kept for the running time of buffers and gaps, not forwarded. */
       const GstSegment *segment;
       gst_event_parse_segment (event, &segment);
-      if (segment->format == GST_FORMAT_TIME) {
-        std::lock_guard<std::mutex> guard (self->lock_);
-        gst_segment_copy_into (segment, &self->audio_segment_);
-      }
+      self->pacer_.set_segment (*segment);
       gst_event_unref (event);
       return TRUE;
     }
-    case GST_EVENT_FLUSH_START:
-    case GST_EVENT_STREAM_START:
-    case GST_EVENT_GAP:
+    case GST_EVENT_GAP: {
+      GstClockTime timestamp, duration;
+      gst_event_parse_gap (event, &timestamp, &duration);
+      gst_event_unref (event);
+      if (conversation && conversation->has_input_rate ()
+          && conversation->input_flow () == GST_FLOW_OK)
+        self->fill_gap (*conversation, self->pacer_.gap_event (timestamp, duration));
+      return TRUE;
+    }
     case GST_EVENT_TAG:
     case GST_EVENT_SEGMENT_DONE:
       /* The output is a stream of its own (its own stream-start, segment, tags). */

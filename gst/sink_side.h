@@ -16,6 +16,7 @@
 #pragma once
 
 #include "conversation.h"
+#include "input_pacer.h"
 
 #include <gst/gst.h>
 
@@ -48,6 +49,8 @@ public:
   void set_conversation (std::shared_ptr<Conversation> conversation);
   std::shared_ptr<Conversation> conversation ();
   void set_video_fps (double fps) { video_fps_ = fps; }
+  /* input-pacing: takes effect at once, also on a slice waiting for its time. */
+  void set_input_pacing (InputPacer::Mode mode) { pacer_.set_mode (mode); }
   /* A session opens: the video throttle starts again. */
   void session_opens ();
 
@@ -63,6 +66,8 @@ private:
   static GstFlowReturn audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer);
   static gboolean audio_event (GstPad *pad, GstObject *parent, GstEvent *event);
   static gboolean sink_query (GstPad *pad, GstObject *parent, GstQuery *query);
+  static gboolean audio_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode,
+      gboolean active);
   static GstFlowReturn video_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer);
   static GstFlowReturn text_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer);
   static gboolean side_event (GstPad *pad, GstObject *parent, GstEvent *event);
@@ -77,12 +82,17 @@ private:
 
   bool video_frame_due ();
   GstClockTime audio_running_time (GstBuffer *buffer);
+  /* Streaming thread: hands `size` bytes to the conversation in paced slices. */
+  GstFlowReturn send_paced (Conversation &conversation, const guint8 *data, gsize size);
+  /* Streaming thread: the silence (and audioStreamEnd) a gap stands for. */
+  GstFlowReturn fill_gap (Conversation &conversation, const InputPacer::Gap &gap);
   std::shared_ptr<Conversation> accepting (GstBuffer *buffer, GstFlowReturn &flow);
 
   GstElement *element_;
   GstPad *sinkpad_;
   bool post_eos_;
   std::atomic<double> video_fps_ {1.0};
+  InputPacer pacer_;  /* its own lock; the sink pad's streaming thread waits in it */
 
   std::mutex lock_;
   std::shared_ptr<Conversation> conversation_;
@@ -95,5 +105,4 @@ private:
   bool warned_bad_image_ = false;
   /* The audio input's segment: the running time of the first input sample
    * is where the service's transcription offsets count from. */
-  GstSegment audio_segment_ {};
 };

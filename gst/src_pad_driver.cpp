@@ -184,9 +184,42 @@ SrcPadDriver::push_audio (OutputItem &item)
   }
   last_audio_pts_ = stamp.pts;
   last_audio_duration_ = stamp.duration;
+  /* Before the push: a synchronised sink may hold it until it plays. */
+  publish_playout_end (stamp.pts + stamp.duration);
   GST_LOG_OBJECT (pad_, "pushing %" G_GUINT64_FORMAT " samples at %" GST_TIME_FORMAT "%s",
       samples, GST_TIME_ARGS (stamp.pts), stamp.discont ? " (discont)" : "");
   handle_flow (gst_pad_push (pad_, buffer));
+}
+
+/* A sink renders running time T when its clock reaches base time + T +
+ * the pipeline's latency: then it sounds. Told in monotonic time, since the
+ * input side may be another element (geminilivesink) on another clock. */
+void
+SrcPadDriver::publish_playout_end (GstClockTime end)
+{
+  OutputQueue *queue;
+  {
+    std::lock_guard<std::mutex> guard (lock_);
+    queue = queue_;
+  }
+  if (!queue)
+    return;
+  gint64 now_us = g_get_monotonic_time ();
+  GstClockTime latency = pipeline_latency_;
+  if (!GST_CLOCK_TIME_IS_VALID (latency))
+    latency = latency_;
+  GstClockTime running_now = element_running_time (element_);
+  gint64 end_us;
+  if (GST_CLOCK_TIME_IS_VALID (running_now) && GST_CLOCK_TIME_IS_VALID (end)) {
+    end_us = now_us + (gint64) ((GstClockTimeDiff) (end + latency) - (GstClockTimeDiff) running_now)
+        / 1000;
+  } else {
+    /* No clock (not PLAYING): as if it played from now on, after what is still due. */
+    GstClockTime duration = last_audio_duration_;
+    end_us = MAX (queue->playout_end_us (), now_us)
+        + (GST_CLOCK_TIME_IS_VALID (duration) ? (gint64) (duration / 1000) : 0);
+  }
+  queue->set_playout_end_us (end_us);
 }
 
 /* AUDIO task: a transcript fragment came out after the audio it
@@ -275,6 +308,10 @@ SrcPadDriver::barge_in ()
   gst_pad_push_event (pad_, gst_event_new_segment (&segment));
   timeline_.start_new_reply ();
   discont_pending_ = true;
+  /* The sinks dropped what they had not played. */
+  std::lock_guard<std::mutex> guard (lock_);
+  if (queue_)
+    queue_->set_playout_end_us (g_get_monotonic_time ());
 }
 
 void
@@ -364,6 +401,8 @@ SrcPadDriver::activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode, gb
     self->last_audio_duration_ = GST_CLOCK_TIME_NONE;
     self->offset_ = 0;
     self->captions_.reset ();
+    self->pipeline_latency_ = GST_CLOCK_TIME_NONE;
+    queue->set_playout_end_us (0);
     return gst_pad_start_task (pad, loop, self, nullptr);
   }
   queue->set_flushing (true);
@@ -404,6 +443,11 @@ SrcPadDriver::event_function (GstPad *pad, GstObject *parent, GstEvent *event)
   auto self = driver_of (pad);
   if (self->event_handler_ && self->event_handler_ (event))
     return TRUE;
+  if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
+    GstClockTime latency;
+    gst_event_parse_latency (event, &latency);
+    self->pipeline_latency_ = latency;
+  }
   bool is_seek = GST_EVENT_TYPE (event) == GST_EVENT_SEEK;
   if (is_seek)
     GST_DEBUG_OBJECT (pad, "refusing a seek: a live conversation cannot be rewound");

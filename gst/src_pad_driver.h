@@ -67,12 +67,18 @@ private:
   void push_caption (std::optional<CaptionLines::Line> line);
   void barge_in ();
   void end_stream (const char *why);
+  /* AUDIO: tells the queue when the audio up to running time `end` will
+   * have played (half-duplex). */
+  void publish_playout_end (GstClockTime end);
   void pause (const char *why);
 
   GstElement *element_;
   GstPad *pad_;
   Kind kind_;
   std::atomic<GstClockTime> latency_ {100 * GST_MSECOND};
+  /* The pipeline's latency from the LATENCY event the sinks send upstream;
+   * NONE until one came (then latency_ stands in). */
+  std::atomic<GstClockTime> pipeline_latency_ {GST_CLOCK_TIME_NONE};
   std::function<bool (GstEvent *)> event_handler_;
 
   std::mutex lock_;  /* the two queue pointers */

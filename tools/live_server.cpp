@@ -62,6 +62,8 @@ LiveServer::~LiveServer ()
   }
   if (record_ != nullptr)
     fclose (record_);
+  if (record_times_ != nullptr)
+    fclose (record_times_);
 }
 
 bool
@@ -71,6 +73,14 @@ LiveServer::start (std::string &url, std::string &error)
     record_ = fopen (config_.record_path.c_str (), "a");
     if (record_ == nullptr) {
       error = "cannot open the record file " + config_.record_path + ": " + g_strerror (errno);
+      return false;
+    }
+  }
+  if (!config_.record_times_path.empty ()) {
+    record_times_ = fopen (config_.record_times_path.c_str (), "a");
+    if (record_times_ == nullptr) {
+      error = "cannot open the record-times file " + config_.record_times_path + ": "
+          + g_strerror (errno);
       return false;
     }
   }
@@ -196,6 +206,12 @@ LiveServer::record_frame (const char *data, gsize size)
   line += '\n';
   fwrite (line.data (), 1, line.size (), record_);
   fflush (record_);
+  /* Line n of the times file is line n of the record: tests measure how
+   * steadily audio arrived (input-pacing). */
+  if (record_times_ != nullptr) {
+    fprintf (record_times_, "%" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+    fflush (record_times_);
+  }
 }
 
 void

@@ -33,6 +33,7 @@ struct ServerConfig {
   std::string tls_cert;
   std::string tls_key;
   std::string record_path;
+  std::string record_times_path;  /* --record-times: when each recorded frame arrived */
   bool realtime = true;             /* pace reply audio at real time; false = --fast */
   std::string reject_key = "invalid";
   /* Backends and credentials: --api-key, --access-token, --app-check-token
@@ -94,6 +95,7 @@ private:
   std::unique_ptr<SlowPongListener> slow_pong_;  /* instead of soup_server_listen with --pong-delay-ms */
   SpeechSynth synth_;
   FILE *record_ = nullptr;
+  FILE *record_times_ = nullptr;
   std::map<ServerSession *, std::shared_ptr<ServerSession>> sessions_;
   std::map<std::string, std::shared_ptr<Conversation>> handles_;
   guint64 next_conversation_ = 1;

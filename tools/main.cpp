@@ -33,7 +33,7 @@ bool
 parse_args (int argc, char **argv, ServerConfig &config)
 {
   gchar *host = nullptr, *tls_cert = nullptr, *tls_key = nullptr, *scenario = nullptr;
-  gchar *record = nullptr, *reject_key = nullptr, *known_models = nullptr;
+  gchar *record = nullptr, *record_times = nullptr, *reject_key = nullptr, *known_models = nullptr;
   gchar *api_key = nullptr, *access_token = nullptr, *app_check_token = nullptr;
   gint port = 0, pong_delay_ms = 0;
   gboolean fast = FALSE, realtime = FALSE, strict_tool_audio = FALSE, verbose = FALSE;
@@ -47,6 +47,9 @@ parse_args (int argc, char **argv, ServerConfig &config)
         "JSON scenario: replies, tool calls, faults (docs/local-server.md)", "FILE"},
     {"record", 0, 0, G_OPTION_ARG_FILENAME, &record,
         "Append every received client frame to FILE, one per line", "FILE"},
+    {"record-times", 0, 0, G_OPTION_ARG_FILENAME, &record_times,
+        "With --record: append each recorded frame's arrival time to FILE (monotonic "
+        "microseconds, one line per frame of the record)", "FILE"},
     {"fast", 0, 0, G_OPTION_ARG_NONE, &fast, "Send reply audio as fast as possible", nullptr},
     {"realtime", 0, 0, G_OPTION_ARG_NONE, &realtime, "Pace reply audio at real time (default)",
         nullptr},
@@ -97,6 +100,7 @@ parse_args (int argc, char **argv, ServerConfig &config)
     config.tls_cert = tls_cert != nullptr ? tls_cert : "";
     config.tls_key = tls_key != nullptr ? tls_key : "";
     config.record_path = record != nullptr ? record : "";
+    config.record_times_path = record_times != nullptr ? record_times : "";
     config.realtime = !fast;
     if (reject_key != nullptr)
       config.reject_key = reject_key;
@@ -127,7 +131,7 @@ parse_args (int argc, char **argv, ServerConfig &config)
       }
     }
   }
-  for (gchar *s : {host, tls_cert, tls_key, scenario, record, reject_key, known_models, api_key,
+  for (gchar *s : {host, tls_cert, tls_key, scenario, record, record_times, reject_key, known_models, api_key,
            access_token, app_check_token})
     g_free (s);
   return ok;

@@ -10,6 +10,7 @@
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <vector>
@@ -79,6 +80,10 @@ public:
   void set_flushing (bool flushing);
   void clear ();
   size_t queued_audio_bytes () const;
+  /* The popping side says when (monotonic µs) the audio it handed on will
+   * have played; half-duplex keeps the microphone muted until then. */
+  void set_playout_end_us (gint64 end_us) { playout_end_us_ = end_us; }
+  gint64 playout_end_us () const { return playout_end_us_; }
 
 private:
   /* A ring that only grows, not a std::deque: a deque frees a 512-byte
@@ -98,6 +103,7 @@ private:
   size_t count_ = 0;
   bool flushing_ = true;
   size_t audio_bytes_ = 0;  /* of the AUDIO items queued */
+  std::atomic<gint64> playout_end_us_ {0};
 };
 
 /* Timestamps for a live source on the pipeline's running time. Each reply

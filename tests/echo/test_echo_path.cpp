@@ -14,7 +14,11 @@
  *   both at 48 kHz (as gemini-converse --mic runs them), the reply plays to
  *   its end;
  * - with echo cancellation, a real voice mixed in during the reply still
- *   interrupts it.
+ *   interrupts it;
+ * - with half-duplex=true and no echo canceller, the service hears silence
+ *   while the reply plays (until the speaker has played it), so the echo
+ *   cannot interrupt it: in geminilive and in a geminilivesink +
+ *   geminilivesrc pair.
  */
 #include "local_server.h"
 
@@ -95,6 +99,14 @@ struct RoomSetup {
   int unreported_delay_ms = 1;
   double echo_gain = 0.3;          /* about -10 dB: a laptop's speaker to its microphone */
   double barge_in_after_s = -1;    /* the user speaks again this far into the reply; <0: never */
+  bool half_duplex = false;
+  /* geminilivesink + geminilivesrc sharing a session instead of geminilive. */
+  bool pair = false;
+  std::string model;  /* empty: the element's default */
+  /* Once this much reply has played and the speaker has been quiet for
+   * 500 ms, the user speaks again (<0: never); the test then waits for the
+   * second turn's end too. */
+  double speak_again_after_reply_s = -1;
 };
 
 /* The room: what the speaker played, and what the microphone hears. */
@@ -138,6 +150,9 @@ public:
     const double reply_s = static_cast<double> (reply_samples_) / kMicRate;
     if (setup_.barge_in_after_s >= 0 && barge_in_at_ == 0 && reply_s >= setup_.barge_in_after_s)
       barge_in_at_ = start;
+    if (setup_.speak_again_after_reply_s >= 0 && barge_in_at_ == 0
+        && reply_s >= setup_.speak_again_after_reply_s && start > played_.size () + kMicRate / 2)
+      barge_in_at_ = start;
     const size_t delay = static_cast<size_t> (setup_.unreported_delay_ms) * kMicRate / 1000;
     for (int i = 0; i < kChunk; i++) {
       const size_t t = start + i;
@@ -170,7 +185,8 @@ private:
 
 struct Outcome {
   bool interrupted = false;
-  bool turn_complete = false;
+  bool turn_complete = false;  /* the first reply's */
+  int turns_complete = 0;
   double reply_s = 0;
   std::string error;
 };
@@ -188,6 +204,19 @@ on_played (GstAppSink *sink, gpointer data)
     static_cast<Room *> (data)->played (buffer, pts, gst_base_sink_get_latency (GST_BASE_SINK (sink)));
   gst_sample_unref (sample);
   return GST_FLOW_OK;
+}
+
+/* The conversation element(s) up to the link into the speaker's path. */
+std::string
+element_settings (const RoomSetup &setup, const std::string &endpoint)
+{
+  std::string settings = "api-key=test-key endpoint=" + endpoint
+      + (setup.half_duplex ? " half-duplex=true" : "")
+      + (setup.model.empty () ? "" : " model=" + setup.model);
+  if (setup.pair)
+    return "geminilivesink session=echo-room " + settings
+        + "  geminilivesrc session=echo-room ! ";
+  return "geminilive name=live " + settings + " ! ";
 }
 
 /* One conversation in the room: the question, then the reply and whatever
@@ -215,8 +244,8 @@ converse_in_room (const RoomSetup &setup)
                     + " ! webrtcdsp probe=echoprobe gain-control=false ! audioresample ! "
                     + caps16 + " ! "
                               : "")
-      + "geminilive name=live api-key=test-key endpoint=" + server.endpoint ()
-      + " ! audioconvert ! audioresample ! " + caps48 + " ! "
+      + element_settings (setup, server.endpoint ())
+      + " audioconvert ! audioresample ! " + caps48 + " ! "
       + (setup.echo_cancellation ? "webrtcechoprobe name=echoprobe ! " : "")
       /* The queue stands for an audio sink's ring buffer, which takes audio
        * up to its buffer-time (200 ms by default) before it is due. */
@@ -261,11 +290,13 @@ converse_in_room (const RoomSetup &setup)
     gst_object_unref (clock);
   });
 
-  /* Until the first reply ends: turn-complete, interrupted, or an error. */
+  /* Until the first reply ends (or, when the user speaks again, the second):
+   * turn-complete, interrupted, or an error. */
+  const int turns_wanted = setup.speak_again_after_reply_s >= 0 ? 2 : 1;
   Outcome outcome;
   GstBus *bus = gst_element_get_bus (pipeline);
   const gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (!outcome.interrupted && !outcome.turn_complete && outcome.error.empty ()
+  while (!outcome.interrupted && outcome.turns_complete < turns_wanted && outcome.error.empty ()
       && g_get_monotonic_time () < deadline) {
     GstMessage *m = gst_bus_timed_pop (bus, 100 * GST_MSECOND);
     if (m == nullptr)
@@ -279,8 +310,10 @@ converse_in_room (const RoomSetup &setup)
       const GstStructure *s = gst_message_get_structure (m);
       if (gst_structure_has_name (s, "geminilive/interrupted"))
         outcome.interrupted = true;
-      else if (gst_structure_has_name (s, "geminilive/turn-complete"))
+      else if (gst_structure_has_name (s, "geminilive/turn-complete")) {
         outcome.turn_complete = true;
+        outcome.turns_complete++;
+      }
     }
     gst_message_unref (m);
   }
@@ -299,9 +332,11 @@ converse_in_room (const RoomSetup &setup)
   gst_object_unref (pipeline);
   g_unlink (scenario_path);
   g_free (scenario_path);
-  g_test_message ("echo cancellation %s, delay %d ms reported + %d ms not, gain %.2f, barge-in "
+  g_test_message ("%s%s, echo cancellation %s, delay %d ms reported + %d ms not, gain %.2f, barge-in "
                   "%.1f s: %s after %.2f s of reply%s%s",
-      setup.echo_cancellation ? "on" : "off", setup.device_delay_ms, setup.unreported_delay_ms,
+      setup.pair ? "geminilivesink + geminilivesrc" : "geminilive",
+      setup.half_duplex ? ", half-duplex" : "", setup.echo_cancellation ? "on" : "off",
+      setup.device_delay_ms, setup.unreported_delay_ms,
       setup.echo_gain,
       setup.barge_in_after_s,
       outcome.interrupted ? "interrupted" : outcome.turn_complete ? "complete" : "neither",
@@ -353,6 +388,60 @@ test_with_echo_cancellation_a_real_voice_still_interrupts ()
   g_assert_cmpfloat (outcome.reply_s, <, kWholeReplyS);
 }
 
+/* No echo canceller: the reply's echo is in the microphone all along, yet
+ * the service hears silence until the speaker has played the reply. */
+static void
+test_with_half_duplex_the_reply_plays_to_its_end ()
+{
+  for (int delay_ms : {30, 120}) {
+    RoomSetup setup;
+    setup.half_duplex = true;
+    setup.model = "gemini-3.8-live";
+    setup.device_delay_ms = delay_ms;
+    setup.unreported_delay_ms = 30;
+    Outcome outcome = converse_in_room (setup);
+    g_assert_cmpstr (outcome.error.c_str (), ==, "");
+    g_assert_false (outcome.interrupted);
+    g_assert_true (outcome.turn_complete);
+    g_assert_cmpfloat (outcome.reply_s, >=, kWholeReplyS);
+  }
+}
+
+/* Half-duplex mutes the microphone only while the reply plays: the user
+ * speaking after it is heard and answered. */
+static void
+test_with_half_duplex_the_microphone_is_heard_again_after_the_reply ()
+{
+  RoomSetup setup;
+  setup.half_duplex = true;
+  setup.model = "gemini-3.8-live";
+  setup.device_delay_ms = 60;
+  setup.unreported_delay_ms = 30;
+  setup.speak_again_after_reply_s = kWholeReplyS;
+  Outcome outcome = converse_in_room (setup);
+  g_assert_cmpstr (outcome.error.c_str (), ==, "");
+  g_assert_false (outcome.interrupted);
+  g_assert_cmpint (outcome.turns_complete, ==, 2);
+}
+
+/* The property belongs to the input side; the output side (another
+ * element) tells it when the reply has played. */
+static void
+test_with_half_duplex_in_a_sink_and_src_pair_the_reply_plays_to_its_end ()
+{
+  RoomSetup setup;
+  setup.half_duplex = true;
+  setup.pair = true;
+  setup.model = "gemini-3.8-live";
+  setup.device_delay_ms = 80;
+  setup.unreported_delay_ms = 30;
+  Outcome outcome = converse_in_room (setup);
+  g_assert_cmpstr (outcome.error.c_str (), ==, "");
+  g_assert_false (outcome.interrupted);
+  g_assert_true (outcome.turn_complete);
+  g_assert_cmpfloat (outcome.reply_s, >=, kWholeReplyS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,5 +460,11 @@ main (int argc, char **argv)
       test_with_echo_cancellation_the_reply_plays_to_its_end);
   g_test_add_func ("/echo/with-echo-cancellation-a-real-voice-still-interrupts",
       test_with_echo_cancellation_a_real_voice_still_interrupts);
+  g_test_add_func ("/echo/with-half-duplex-the-reply-plays-to-its-end",
+      test_with_half_duplex_the_reply_plays_to_its_end);
+  g_test_add_func ("/echo/with-half-duplex-the-microphone-is-heard-again-after-the-reply",
+      test_with_half_duplex_the_microphone_is_heard_again_after_the_reply);
+  g_test_add_func ("/echo/with-half-duplex-in-a-sink-and-src-pair-the-reply-plays-to-its-end",
+      test_with_half_duplex_in_a_sink_and_src_pair_the_reply_plays_to_its_end);
   return g_test_run ();
 }

@@ -46,6 +46,9 @@ struct PushToTalk {
         "geminilive name=live automatic-activity-detection=false tool-timeout=0 "
         /* get_weather is undeclared: it blocks on 2.5 (not on gemini-3.8-live). */
         "model=gemini-2.5-flash-native-audio-preview-12-2025 "
+        /* first_turn's signals act at once; paced, the burst pushed before
+         * them would still be on its way (docs/element.md, steady input). */
+        "input-pacing=off "
         "api-key=test-key endpoint=" + server->endpoint () + " ! fakesink sync=false");
     live = by_name (pipeline, "live");
     mic = by_name (pipeline, "mic");

@@ -325,6 +325,9 @@ GST_START_TEST (push_to_talk_by_signal_and_custom_events)
   GstElement *pipeline = launch ("appsrc name=mic format=time "
       "caps=audio/x-raw,format=S16LE,layout=interleaved,channels=1,rate=16000 ! "
       "geminilive name=live automatic-activity-detection=false silence-duration-ms=300 "
+      /* The activity signals act at once; paced, the burst pushed before
+       * them would still be on its way (docs/element.md, steady input). */
+      "input-pacing=off "
       "endpoint=" + server.endpoint () + " api-key=test-key ! fakesink sync=false");
   GstElement *live = by_name (pipeline, "live");
   GstElement *mic = by_name (pipeline, "mic");

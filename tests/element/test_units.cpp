@@ -8,6 +8,7 @@
 
 #include "live/audio_chunker.h"
 #include "live/output_queue.h"
+#include "input_pacer.h"
 
 #include <thread>
 
@@ -296,6 +297,96 @@ GST_START_TEST (reply_state_in_progress_defers_the_turn_end_on_any_model)
 }
 GST_END_TEST;
 
+/* A live 16 kHz input: the pacer fills gaps but never waits. */
+static void
+live_16k (InputPacer &pacer)
+{
+  pacer.restart ();
+  pacer.set_rate (16000);
+  GstSegment segment;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.base = 10 * GST_SECOND;  /* running time = 10 s + pts */
+  pacer.set_segment (segment);
+  pacer.set_upstream_live (true);
+}
+
+GST_START_TEST (pacer_fills_a_timestamp_jump_with_silence_and_ignores_jitter)
+{
+  InputPacer pacer;
+  live_16k (pacer);
+  ck_assert (pacer.needs_liveness () == false);
+  auto gap = pacer.buffer_arrives (0, 1600);  /* 0-100 ms */
+  ck_assert_uint_eq (gap.silence_samples, 0);
+  gap = pacer.buffer_arrives (110 * GST_MSECOND, 1600);  /* 10 ms late: jitter */
+  ck_assert_uint_eq (gap.silence_samples, 0);
+  gap = pacer.buffer_arrives (2210 * GST_MSECOND, 1600);  /* 2 s after the end at 210 ms */
+  ck_assert_uint_eq (gap.silence_samples, 2 * 16000);
+  ck_assert (!gap.stream_end);
+  gap = pacer.buffer_arrives (GST_CLOCK_TIME_NONE, 1600);  /* no timestamp: it follows */
+  ck_assert_uint_eq (gap.silence_samples, 0);
+  gap = pacer.buffer_arrives (2410 * GST_MSECOND, 1600);
+  ck_assert_uint_eq (gap.silence_samples, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST (pacer_bounds_gap_silence_then_ends_the_stream_once)
+{
+  InputPacer pacer;
+  live_16k (pacer);
+  pacer.buffer_arrives (0, 1600);
+  /* GAP events of 1 s each from the end of the audio on: 3 s are filled,
+   * then audioStreamEnd once, then nothing until audio returns. */
+  guint64 silence = 0;
+  int ends = 0;
+  for (int i = 0; i < 5; i++) {
+    auto gap = pacer.gap_event (100 * GST_MSECOND + i * GST_SECOND, GST_SECOND);
+    silence += gap.silence_samples;
+    ends += gap.stream_end;
+  }
+  ck_assert_uint_eq (silence, 3 * 16000);
+  ck_assert_int_eq (ends, 1);
+  /* Audio again, then a 1 s jump: the bound starts over. */
+  auto gap = pacer.buffer_arrives (5100 * GST_MSECOND, 1600);
+  ck_assert_uint_eq (gap.silence_samples, 0);  /* the GAP events covered it */
+  gap = pacer.buffer_arrives (6200 * GST_MSECOND, 1600);
+  ck_assert_uint_eq (gap.silence_samples, 16000);
+  ck_assert (!gap.stream_end);
+}
+GST_END_TEST;
+
+GST_START_TEST (pacer_paces_input_that_is_not_live_and_wakes_on_flushing_and_off)
+{
+  InputPacer pacer;
+  pacer.restart ();
+  pacer.set_rate (16000);
+  pacer.set_upstream_live (false);
+  gint64 start = g_get_monotonic_time ();
+  for (int i = 0; i < 10; i++)  /* 10 x 20 ms: the last is due 180 ms after the first */
+    ck_assert (pacer.wait_to_send (320));
+  gint64 took_ms = (g_get_monotonic_time () - start) / 1000;
+  ck_assert_msg (took_ms >= 175, "10 slices of 20 ms took %" G_GINT64_FORMAT " ms", took_ms);
+  /* The next slice is due in 20 ms; one due far later waits until woken. */
+  pacer.wait_to_send (16000 * 600);  /* 600 s counted as sent */
+  std::thread flusher ([&pacer] {
+    g_usleep (100 * 1000);
+    pacer.set_flushing (true);
+  });
+  start = g_get_monotonic_time ();
+  ck_assert (!pacer.wait_to_send (320));
+  flusher.join ();
+  ck_assert ((g_get_monotonic_time () - start) < 30 * G_USEC_PER_SEC);
+  pacer.set_flushing (false);
+  std::thread switch_off ([&pacer] {
+    g_usleep (100 * 1000);
+    pacer.set_mode (InputPacer::Mode::OFF);
+  });
+  start = g_get_monotonic_time ();
+  ck_assert (pacer.wait_to_send (320));
+  switch_off.join ();
+  ck_assert ((g_get_monotonic_time () - start) < 30 * G_USEC_PER_SEC);
+}
+GST_END_TEST;
+
 static Suite *
 geminilive_units_suite (void)
 {
@@ -314,6 +405,9 @@ geminilive_units_suite (void)
   tcase_add_test (tc, reply_state_turn_complete_ends_the_drain_on_ordinary_models);
   tcase_add_test (tc, reply_state_extended_thinking_drain_waits_for_idle);
   tcase_add_test (tc, reply_state_in_progress_defers_the_turn_end_on_any_model);
+  tcase_add_test (tc, pacer_fills_a_timestamp_jump_with_silence_and_ignores_jitter);
+  tcase_add_test (tc, pacer_bounds_gap_silence_then_ends_the_stream_once);
+  tcase_add_test (tc, pacer_paces_input_that_is_not_live_and_wakes_on_flushing_and_off);
   return s;
 }
 
