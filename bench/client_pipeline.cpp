@@ -31,6 +31,7 @@ ClientPipeline::ClientPipeline (const std::string &endpoint, bool sync)
 
   /* Unparented pads may link to any pad (gst_pad_link_check_hierarchy). */
   feed_ = gst_pad_new ("feed", GST_PAD_SRC);
+  gst_pad_set_query_function (feed_, answer_as_microphone);
   GstPad *live_sink = gst_element_get_static_pad (live_, "sink");
   gst_pad_link (feed_, live_sink);
   gst_object_unref (live_sink);
@@ -42,6 +43,18 @@ ClientPipeline::ClientPipeline (const std::string &endpoint, bool sync)
   GstBus *bus = gst_element_get_bus (pipeline_);
   gst_bus_set_sync_handler (bus, on_bus, this, nullptr);
   gst_object_unref (bus);
+}
+
+/* The feed is a microphone: live, so geminilive's input-pacing leaves it
+ * alone, as it does for pulsesrc (a source that does not answer is paced). */
+gboolean
+ClientPipeline::answer_as_microphone (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return gst_pad_query_default (pad, parent, query);
 }
 
 ClientPipeline::~ClientPipeline ()

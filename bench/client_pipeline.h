@@ -56,6 +56,7 @@ public:
 private:
   static GstBusSyncReply on_bus (GstBus *bus, GstMessage *message, gpointer data);
   static GstPadProbeReturn on_sink_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data);
+  static gboolean answer_as_microphone (GstPad *pad, GstObject *parent, GstQuery *query);
 
   GstElement *pipeline_ = nullptr;
   GstElement *live_ = nullptr;
