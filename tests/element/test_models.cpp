@@ -202,8 +202,8 @@ GST_START_TEST (refused_setting_fails_the_start_before_connecting_naming_the_pro
     ck_assert_msg (gst_element_set_state (run.pipeline, GST_STATE_PAUSED)
             == GST_STATE_CHANGE_FAILURE, "%s: the start did not fail", c.properties.c_str ());
     ck_assert (run.wait_error ());
-    GQuark domain;
-    gint code;
+    GQuark domain = 0;
+    gint code = 0;
     std::string error = run.log.first_error (&domain, &code);
     ck_assert_msg (contains (error, c.property), "%s: the error does not name %s: %s",
         c.properties.c_str (), c.property, error.c_str ());
@@ -237,8 +237,8 @@ GST_START_TEST (close_1007_naming_a_setting_becomes_an_error_naming_the_property
                           "reason": "Thinking level must be specified for this model"}})");
   run.start ();
   ck_assert_msg (run.wait_error (), "no error; bus:\n%s", run.log.dump ().c_str ());
-  GQuark domain;
-  gint code;
+  GQuark domain = 0;
+  gint code = 0;
   std::string error = run.log.first_error (&domain, &code);
   ck_assert_msg (contains (error, "thinking-level") && contains (error, "close 1007")
           && contains (error, "gemini-9.9-live-experimental")
