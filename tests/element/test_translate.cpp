@@ -569,7 +569,8 @@ GST_START_TEST (push_to_talk_end_flushes_the_transcript)
   ck_assert_msg (log.first_error ().empty (), "error: %s", log.first_error ().c_str ());
 
   Frames frames (server);
-  ck_assert_str_eq (frames.realtime_order ().c_str (), "SaEX");
+  const std::string order = frames.realtime_order ();
+  ck_assert_str_eq (order.c_str (), "SaEX");
   ck_assert_msg (src.saw ("gap"), "no GAP on src");
   ck_assert_uint_eq (src.audio_bytes (), 0);
   ck_assert_msg (contains (text.all (), std::string ("[") + QUESTION + "]"), "text_src: %s",

@@ -162,18 +162,24 @@ test_voice_is_picked_by_bcp47_tag ()
 {
   const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "fr-be", "pt", "pt-br",
       "cmn", "es-419", "es"};
-  auto pick = [&] (const char *tag) { return gemlive::server::pick_voice_language (tag, voices); };
-  g_assert_cmpstr (pick ("de").c_str (), ==, "de");
-  g_assert_cmpstr (pick ("de-DE").c_str (), ==, "de");       /* the primary language */
-  g_assert_cmpstr (pick ("de_AT").c_str (), ==, "de");
-  g_assert_cmpstr (pick ("fr").c_str (), ==, "fr-fr");       /* the first voice of it */
-  g_assert_cmpstr (pick ("FR-be").c_str (), ==, "fr-be");    /* the same tag, any case */
-  g_assert_cmpstr (pick ("pt-BR").c_str (), ==, "pt-br");
-  g_assert_cmpstr (pick ("pt-PT").c_str (), ==, "pt");
-  g_assert_cmpstr (pick ("zh-CN").c_str (), ==, "cmn");
-  g_assert_cmpstr (pick ("es-MX").c_str (), ==, "es");
-  g_assert_cmpstr (pick ("tlh").c_str (), ==, "");           /* no voice: the caller falls back */
-  g_assert_cmpstr (pick ("").c_str (), ==, "");
+  /* Kept until the test ends: g_assert_cmpstr reads its arguments after
+   * the full expression that made them. */
+  std::vector<std::string> picked;
+  auto pick = [&] (const char *tag) {
+    picked.push_back (gemlive::server::pick_voice_language (tag, voices));
+    return picked.back ().c_str ();
+  };
+  g_assert_cmpstr (pick ("de"), ==, "de");
+  g_assert_cmpstr (pick ("de-DE"), ==, "de");       /* the primary language */
+  g_assert_cmpstr (pick ("de_AT"), ==, "de");
+  g_assert_cmpstr (pick ("fr"), ==, "fr-fr");       /* the first voice of it */
+  g_assert_cmpstr (pick ("FR-be"), ==, "fr-be");    /* the same tag, any case */
+  g_assert_cmpstr (pick ("pt-BR"), ==, "pt-br");
+  g_assert_cmpstr (pick ("pt-PT"), ==, "pt");
+  g_assert_cmpstr (pick ("zh-CN"), ==, "cmn");
+  g_assert_cmpstr (pick ("es-MX"), ==, "es");
+  g_assert_cmpstr (pick ("tlh"), ==, "");           /* no voice: the caller falls back */
+  g_assert_cmpstr (pick (""), ==, "");
 }
 
 /* A translation is spoken by the target language's voice: the reply lasts
