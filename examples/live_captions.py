@@ -32,20 +32,9 @@ from gi.repository import GLib, Gst  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from caption_files import CaptionRecorder  # noqa: E402
+from example_common import build_pipeline, input_uri, run  # noqa: E402
 
 MODEL = "gemini-3.5-transcribe-live"
-PLUGIN_HINT = ("hint: GStreamer did not find the element. For geminilive, build the plugin "
-               "(scripts/build.sh) and set GST_PLUGIN_PATH to the folder holding "
-               "libgstgeminilive.so (e.g. export GST_PLUGIN_PATH=$PWD/build/gst), or meson "
-               "install it; gst-inspect-1.0 geminilive must find it.")
-
-
-def as_uri(text):
-    if Gst.uri_is_valid(text):
-        return text
-    if not os.path.isfile(text):
-        return None
-    return Gst.filename_to_uri(os.path.abspath(text))
 
 
 def pipeline_description(options):
@@ -89,16 +78,12 @@ def main():
     uris = {}
     for name, value in (("in", options.input), ("video", options.video)):
         if value:
-            uris[name] = as_uri(value)
+            uris[name] = input_uri(value)
             if uris[name] is None:
                 print("error: the input file %s does not exist" % value, file=sys.stderr)
                 return 1
-    try:
-        pipeline = Gst.parse_launch(pipeline_description(options))
-    except GLib.Error as error:
-        print("error: cannot build the pipeline: " + error.message, file=sys.stderr)
-        if error.matches(Gst.parse_error_quark(), Gst.ParseError.NO_SUCH_ELEMENT):
-            print(PLUGIN_HINT, file=sys.stderr)
+    pipeline = build_pipeline(pipeline_description(options))
+    if pipeline is None:
         return 1
     for name, uri in uris.items():
         pipeline.get_by_name(name).set_property("uri", uri)
@@ -115,25 +100,12 @@ def main():
         print("[%7.2f s - %7.2f s] %s" % (start / Gst.SECOND, end / Gst.SECOND, text), flush=True)
 
     captions = CaptionRecorder(pipeline.get_by_name("captions"), print_caption)
-    loop = GLib.MainLoop()
-    status = {"code": 0}
 
     def stop(*_args):
         # EOS from every source: the speech's end sends audioStreamEnd, so the
         # last words still come before the pipeline ends.
         pipeline.send_event(Gst.Event.new_eos())
         return GLib.SOURCE_REMOVE
-
-    def on_message(_bus, message):
-        if message.type == Gst.MessageType.ERROR:
-            error, debug = message.parse_error()
-            print("error from %s: %s" % (message.src.get_name(), error.message), file=sys.stderr)
-            if debug:
-                print("       (%s)" % debug, file=sys.stderr)
-            status["code"] = 1
-            loop.quit()
-        elif message.type == Gst.MessageType.EOS:
-            loop.quit()
 
     captions_done = {"eos": False}
 
@@ -145,19 +117,10 @@ def main():
             GLib.idle_add(stop)
 
     pipeline.get_by_name("captions").connect("eos", on_captions_eos)
-    bus = pipeline.get_bus()
-    bus.add_signal_watch()
-    bus.connect("message", on_message)
-    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, 2, stop)  # SIGINT: finish, then write
-    if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
-        status["code"] = 1
-        GLib.timeout_add(500, loop.quit)
-    loop.run()
-    pipeline.set_state(Gst.State.NULL)
-    bus.remove_signal_watch()
-    if status["code"] == 0:
+    code = run(pipeline, on_interrupt=stop)  # Ctrl-C: finish, then write
+    if code == 0:
         captions.write(srt=options.srt, vtt=options.vtt)
-    return status["code"]
+    return code
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@
 #
 # The input is a file or any URI GStreamer plays (http://, rtsp://, file://):
 # its audio goes to gemini-3.5-live-translate-preview at a steady real-time
-# pace (the model wants even input), the translated speech is written to
+# pace (geminilive paces what is not live; the model wants even input), the translated speech is written to
 # --output as WAV, and the subtitles of the translation (the model's output
 # transcription, in the target language) to --srt / --vtt. The source text
 # and the translation print as lines. Any error is printed and exits non-zero.
@@ -21,25 +21,13 @@ import sys
 import gi
 
 gi.require_version("Gst", "1.0")
-from gi.repository import GLib, Gst  # noqa: E402
+from gi.repository import Gst  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from caption_files import CaptionRecorder  # noqa: E402
+from example_common import build_pipeline, input_uri, run  # noqa: E402
 
 MODEL = "gemini-3.5-live-translate-preview"
-PLUGIN_HINT = ("hint: GStreamer did not find the element. For geminilive, build the plugin "
-               "(scripts/build.sh) and set GST_PLUGIN_PATH to the folder holding "
-               "libgstgeminilive.so (e.g. export GST_PLUGIN_PATH=$PWD/build/gst), or meson "
-               "install it; gst-inspect-1.0 geminilive must find it.")
-
-
-def input_uri(text):
-    """A URI for uridecodebin; a plain path must name an existing file."""
-    if Gst.uri_is_valid(text):
-        return text
-    if not os.path.isfile(text):
-        return None
-    return Gst.filename_to_uri(os.path.abspath(text))
 
 
 def main():
@@ -58,19 +46,15 @@ def main():
     if uri is None:
         print("error: the input file %s does not exist" % options.input, file=sys.stderr)
         return 1
-    # identity sync=true: the input goes out at the pace of the clock, as the
-    # translate model wants it, whatever speed the source could decode at.
-    # Each subtitle is stamped with the translated speech it transcribes.
-    description = (
+    # A file or stream decodes faster than it plays: geminilive paces input
+    # that is not live to real time (input-pacing=auto), as the translate
+    # model wants it. Each subtitle is stamped with the translated speech it
+    # transcribes.
+    pipeline = build_pipeline(
         "uridecodebin name=in ! audioconvert ! audioresample ! audio/x-raw,channels=1,rate=16000 "
-        "! identity sync=true ! geminilive name=live model=%s ! audioconvert ! wavenc "
+        "! geminilive name=live model=%s ! audioconvert ! wavenc "
         "! filesink name=out  live.text_src ! appsink name=captions" % MODEL)
-    try:
-        pipeline = Gst.parse_launch(description)
-    except GLib.Error as error:
-        print("error: cannot build the pipeline: " + error.message, file=sys.stderr)
-        if error.matches(Gst.parse_error_quark(), Gst.ParseError.NO_SUCH_ELEMENT):
-            print(PLUGIN_HINT, file=sys.stderr)
+    if pipeline is None:
         return 1
     pipeline.get_by_name("in").set_property("uri", uri)
     pipeline.get_by_name("out").set_property("location", options.output)
@@ -82,8 +66,6 @@ def main():
         live.set_property("api-key", options.api_key)
     captions = CaptionRecorder(pipeline.get_by_name("captions"))
 
-    loop = GLib.MainLoop()
-    status = {"code": 0}
     heard, spoken = [], []
 
     def flush_lines():
@@ -94,39 +76,19 @@ def main():
         heard.clear()
         spoken.clear()
 
-    def on_message(_bus, message):
-        if message.type == Gst.MessageType.ELEMENT:
-            s = message.get_structure()
-            if s.get_name() == "geminilive/input-transcription":
-                heard.append(s.get_string("text"))
-            elif s.get_name() == "geminilive/output-transcription":
-                spoken.append(s.get_string("text"))
-            elif s.get_name() == "geminilive/turn-complete":
-                flush_lines()
-        elif message.type == Gst.MessageType.ERROR:
-            error, debug = message.parse_error()
-            print("error from %s: %s" % (message.src.get_name(), error.message), file=sys.stderr)
-            if debug:
-                print("       (%s)" % debug, file=sys.stderr)
-            status["code"] = 1
-            loop.quit()
-        elif message.type == Gst.MessageType.EOS:
+    def on_element(s):
+        if s.get_name() == "geminilive/input-transcription" and not (
+                s.has_field("interim") and s.get_value("interim")):  # previews are replaced
+            heard.append(s.get_string("text"))
+        elif s.get_name() == "geminilive/output-transcription":
+            spoken.append(s.get_string("text"))
+        elif s.get_name() == "geminilive/turn-complete":
             flush_lines()
-            loop.quit()
 
-    bus = pipeline.get_bus()
-    bus.add_signal_watch()
-    bus.connect("message", on_message)
-    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, 2, loop.quit)  # SIGINT
-    if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
-        status["code"] = 1
-        GLib.timeout_add(500, loop.quit)
-    loop.run()
-    pipeline.set_state(Gst.State.NULL)
-    bus.remove_signal_watch()
-    if status["code"] == 0:
+    code = run(pipeline, on_element=on_element, on_end=flush_lines)
+    if code == 0:
         captions.write(srt=options.srt, vtt=options.vtt)
-    return status["code"]
+    return code
 
 
 if __name__ == "__main__":

@@ -27,7 +27,10 @@ import sys
 import gi
 
 gi.require_version("Gst", "1.0")
-from gi.repository import GLib, Gst  # noqa: E402
+from gi.repository import Gst  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from example_common import build_pipeline, run  # noqa: E402
 
 TOOLS = [{"functionDeclarations": [
     {"name": "get_local_time", "description": "The current local date and time of the user"},
@@ -49,23 +52,6 @@ def get_weather_stub(args):
 
 
 FUNCTIONS = {"get_local_time": get_local_time, "get_weather": get_weather_stub}
-
-PLUGIN_HINT = ("hint: GStreamer did not find the element. For geminilive, build the plugin "
-               "(scripts/build.sh) and set GST_PLUGIN_PATH to the folder holding "
-               "libgstgeminilive.so (e.g. export GST_PLUGIN_PATH=$PWD/build/gst), or meson "
-               "install it; gst-inspect-1.0 geminilive must find it.")
-
-
-def build_pipeline(description):
-    """The pipeline, or None after printing why not (a missing element included)."""
-    try:
-        return Gst.parse_launch(description)
-    except GLib.Error as error:
-        print("error: cannot build the pipeline: " + error.message, file=sys.stderr)
-        if error.matches(Gst.parse_error_quark(), Gst.ParseError.NO_SUCH_ELEMENT):
-            print(PLUGIN_HINT, file=sys.stderr)
-        return None
-
 
 def pipeline_description(options):
     if not options.input:
@@ -114,8 +100,6 @@ def main():
         live.set_property("api-key", options.api_key)
     live.connect("tool-call", on_tool_call)
 
-    loop = GLib.MainLoop()
-    status = {"code": 0}
     # Transcription arrives in fragments of a few words: print a line per turn.
     line = []
 
@@ -124,42 +108,17 @@ def main():
             print("model: " + "".join(line) + suffix, flush=True)
             line.clear()
 
-    def on_message(_bus, message):
-        if message.type == Gst.MessageType.ELEMENT:
-            s = message.get_structure()
-            if s.get_name() == "geminilive/output-transcription":
-                line.append(s.get_string("text"))
-            elif s.get_name() == "geminilive/turn-complete":
-                flush_line()
-            elif s.get_name() == "geminilive/interrupted":
-                flush_line(" (interrupted)")
-            elif s.get_name() == "geminilive/grounding":
-                print("sources: " + s.to_string(), flush=True)
-        elif message.type == Gst.MessageType.ERROR:
+    def on_element(s):
+        if s.get_name() == "geminilive/output-transcription":
+            line.append(s.get_string("text"))
+        elif s.get_name() == "geminilive/turn-complete":
             flush_line()
-            error, debug = message.parse_error()
-            print("error from %s: %s" % (message.src.get_name(), error.message), file=sys.stderr)
-            if debug:
-                print("       (%s)" % debug, file=sys.stderr)
-            status["code"] = 1
-            loop.quit()
-        elif message.type == Gst.MessageType.EOS:
-            flush_line()
-            loop.quit()
+        elif s.get_name() == "geminilive/interrupted":
+            flush_line(" (interrupted)")
+        elif s.get_name() == "geminilive/grounding":
+            print("sources: " + s.to_string(), flush=True)
 
-    bus = pipeline.get_bus()
-    bus.add_signal_watch()
-    bus.connect("message", on_message)
-    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, 2, loop.quit)  # SIGINT
-    if pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
-        # The bus ERROR says why; let the handler print it, then stop.
-        status["code"] = 1
-        GLib.timeout_add(500, loop.quit)
-    loop.run()
-    pipeline.set_state(Gst.State.NULL)
-    bus.remove_signal_watch()
-    return status["code"]
-
+    return run(pipeline, on_element=on_element, on_end=flush_line)
 
 if __name__ == "__main__":
     sys.exit(main())
