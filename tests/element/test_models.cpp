@@ -82,19 +82,13 @@ struct ModelRun {
 
   void push (guint ms, bool tone)
   {
-    gsize samples = ms * 16;
-    GstBuffer *buffer = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
-    GstMapInfo map;
-    gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-    auto pcm = reinterpret_cast<gint16 *> (map.data);
-    for (gsize i = 0; i < samples; i++)
-      pcm[i] = tone ? (gint16) (8000 * std::sin (2 * G_PI * 440 * (double) i / 16000)) : 0;
-    gst_buffer_unmap (buffer, &map);
+    GstBuffer *buffer = pcm_16k (ms, tone);
+    const gsize size = gst_buffer_get_size (buffer);
     GstFlowReturn ret;
     g_signal_emit_by_name (mic, "push-buffer", buffer, &ret);
     gst_buffer_unref (buffer);
     ck_assert_int_eq (ret, GST_FLOW_OK);
-    pushed += samples * 2;
+    pushed += size;
   }
 
   /* Speech, then enough silence for the server's VAD to end the turn. */

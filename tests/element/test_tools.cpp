@@ -98,16 +98,9 @@ struct ToolConversation {
   /* A 440 Hz tone (speech to the server's VAD) or silence. */
   void push (guint ms, bool tone)
   {
-    gsize samples = ms * 16;
-    GstBuffer *buffer = gst_buffer_new_allocate (nullptr, samples * 2, nullptr);
-    GstMapInfo map;
-    gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-    auto pcm = reinterpret_cast<gint16 *> (map.data);
-    for (gsize i = 0; i < samples; i++)
-      pcm[i] = tone ? (gint16) (8000 * std::sin (2 * G_PI * 440 * (double) i / 16000)) : 0;
-    gst_buffer_unmap (buffer, &map);
+    GstBuffer *buffer = pcm_16k (ms, tone);
+    pushed += gst_buffer_get_size (buffer);
     ck_assert_int_eq (gst_app_src_push (buffer), GST_FLOW_OK);
-    pushed += samples * 2;
   }
 
   GstFlowReturn gst_app_src_push (GstBuffer *buffer)
