@@ -281,12 +281,8 @@ SinkSide::audio_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
     return GST_FLOW_NOT_NEGOTIATED;
   }
   GstMapInfo map;
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
-    gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (self->element_, STREAM, FAILED, ("Could not read an input buffer."),
-        (nullptr));
+  if (!self->map_input (buffer, map, "an input buffer"))
     return GST_FLOW_ERROR;
-  }
   if (conversation->wants_input_origin ())
     conversation->set_input_origin (self->audio_running_time (buffer));
   if (self->pacer_.needs_liveness ())
@@ -465,6 +461,18 @@ SinkSide::video_frame_due ()
   return true;
 }
 
+/* Maps an input buffer for reading; if it cannot be, the buffer is dropped
+ * and the error posted (`what` names it: "a video frame"). */
+bool
+SinkSide::map_input (GstBuffer *buffer, GstMapInfo &map, const char *what)
+{
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return true;
+  gst_buffer_unref (buffer);
+  GST_ELEMENT_ERROR (element_, STREAM, FAILED, ("Could not read %s.", what), (nullptr));
+  return false;
+}
+
 GstFlowReturn
 SinkSide::video_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
@@ -490,12 +498,8 @@ SinkSide::video_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
     return GST_FLOW_NOT_NEGOTIATED;
   }
   GstMapInfo map;
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
-    gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (self->element_, STREAM, FAILED, ("Could not read a video frame."),
-        (nullptr));
+  if (!self->map_input (buffer, map, "a video frame"))
     return GST_FLOW_ERROR;
-  }
   if (!looks_like (mime, map.data, map.size)) {
     bool first;
     {
@@ -530,12 +534,8 @@ SinkSide::text_chain (GstPad *pad, GstObject *parent, GstBuffer *buffer)
   if (!conversation)
     return flow;
   GstMapInfo map;
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
-    gst_buffer_unref (buffer);
-    GST_ELEMENT_ERROR (self->element_, STREAM, FAILED, ("Could not read a text buffer."),
-        (nullptr));
+  if (!self->map_input (buffer, map, "a text buffer"))
     return GST_FLOW_ERROR;
-  }
   std::string text ((const char *) map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   gst_buffer_unref (buffer);

@@ -87,6 +87,7 @@ private:
   /* Streaming thread: the silence (and audioStreamEnd) a gap stands for. */
   GstFlowReturn fill_gap (Conversation &conversation, const InputPacer::Gap &gap);
   std::shared_ptr<Conversation> accepting (GstBuffer *buffer, GstFlowReturn &flow);
+  bool map_input (GstBuffer *buffer, GstMapInfo &map, const char *what);
 
   GstElement *element_;
   GstPad *sinkpad_;
