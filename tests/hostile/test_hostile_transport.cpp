@@ -334,7 +334,9 @@ GST_START_TEST (audio_far_ahead_of_playback_is_bounded_and_drops_are_said)
   long settled = rss_kb ();
   double stop_s = seconds_to_stop (pipeline);
   gst_object_unref (pipeline);
-  ck_assert_msg (settled - rss_before < 128 * 1024, "%ld MB held while playing",
+  /* 60 s of reply audio is 2.9 MB; the rest is glibc keeping freed 11 MB
+   * frames (seen up to 134 MB in CI). Without the bound 470 MB stay. */
+  ck_assert_msg (settled - rss_before < 200 * 1024, "%ld MB held while playing",
       (settled - rss_before) / 1024);
   ck_assert_msg (stop_s < STOP_BOUND_S, "NULL took %.1f s", stop_s);
   ck_assert_msg (mentions_any (log.dump (), {"drop"}), "no bus message says audio was dropped:\n%s",
