@@ -103,10 +103,12 @@ Conversation::input_audio (const guint8 *data, gsize size)
   }
   /* Silence in place of the microphone while the reply plays: time still
    * passes for the service, and it cannot hear the reply's echo. */
-  std::vector<guint8> muted;
   if (half_duplex && reply_audible ()) {
-    muted.assign (size, 0);
-    data = muted.data ();
+    /* Per streaming thread, only ever zeros: no allocation per buffer. */
+    thread_local std::vector<guint8> silence;
+    if (silence.size () < size)
+      silence.resize (size, 0);
+    data = silence.data ();
   }
   if (reply_.input_refused ())
     return GST_FLOW_ERROR;

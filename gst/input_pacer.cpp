@@ -116,6 +116,13 @@ InputPacer::pacing_locked () const
   return mode_ == Mode::AUTO && !upstream_live_;
 }
 
+bool
+InputPacer::paces ()
+{
+  std::lock_guard<std::mutex> guard (lock_);
+  return pacing_locked () && rate_ > 0;
+}
+
 int
 InputPacer::slice_samples ()
 {

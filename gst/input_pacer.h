@@ -80,6 +80,9 @@ public:
   /* Waits until `samples` more may go to the service (at once when not
    * pacing) and counts them sent; false when flushing. */
   bool wait_to_send (uint64_t samples);
+  /* Whether wait_to_send may wait (input that is not live, at a known
+   * rate): only then is a buffer cut into slices. */
+  bool paces ();
   int slice_samples ();
 
 private:

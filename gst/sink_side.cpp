@@ -235,7 +235,8 @@ SinkSide::audio_activate_mode (GstPad *pad, GstObject *parent, GstPadMode mode,
 GstFlowReturn
 SinkSide::send_paced (Conversation &conversation, const guint8 *data, gsize size)
 {
-  gsize slice = (gsize) pacer_.slice_samples () * 2;
+  /* Live input goes on whole, as it came: slices only where it is paced. */
+  gsize slice = pacer_.paces () ? (gsize) pacer_.slice_samples () * 2 : size;
   GstFlowReturn flow = GST_FLOW_OK;
   for (gsize at = 0; at < size && flow == GST_FLOW_OK; at += slice) {
     gsize n = MIN (slice, size - at);
